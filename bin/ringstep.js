@@ -1,3 +1,6 @@
 #!/usr/bin/env node
-// The `ringstep` command: the bundled CLI built by `npm run build` (run by `npm ci` through "prepare").
-require('../dist/cli.js');
+// The `ringstep` command: the bundled CLI (dist/cli.js, built by `npm run build`, which `npm ci`
+// runs through the "prepare" script).
+require('../dist/cli.js')
+  .main(process.argv.slice(2))
+  .then((code) => process.exit(code));

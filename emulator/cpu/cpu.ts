@@ -1,0 +1,299 @@
+// The CPU step loop: fetch, decode (cached per linear address), execute, retire.
+//
+// Design
+// - State lives in CpuState (state.ts); all data and fetch accesses go through `mem: LinearMemory`
+//   after adding the segment base (only FS and GS have one in 64-bit mode).
+// - Decoding happens once per instruction address. The cache is a map from linear page to a
+//   4096-slot array of decoded entries (instruction + its handler, resolved once). Writes to code
+//   must call invalidateCode(page): the memory learns which pages hold cached code through the
+//   optional CodeWatchingMemory.watchCode hook (system-ops.ts).
+// - Instruction semantics live in exec.ts as one handler per `op` (isa/table.ts). Handlers read
+//   all their inputs and perform their memory writes before writing registers, so a #PF/#GP thrown
+//   by the memory leaves registers untouched; step() additionally restores RFLAGS and never moves
+//   RIP for a faulting instruction. REP string instructions update RCX/RSI/RDI per iteration, so a
+//   fault in the middle resumes where it stopped, as on hardware.
+// - System instructions (system-ops.ts) go to `system: SystemOps`, the machine layer's; without it
+//   a bare-metal fallback handles the harmless ones.
+// - Faults are CpuFault objects thrown inside and caught by step(), which offers them to
+//   system.deliver(); undelivered faults are returned to the caller. Traps (#BP from INT3, #OF from
+//   INTO) are reported with RIP already after the instruction, as the hardware pushes it.
+
+import type { Instruction, MemOperand, Operand, RegOperand } from '../isa/types';
+import { RIP } from '../isa/types';
+import { decode } from '../isa/decode';
+import { CpuFault, CpuState, SEG_FS, SEG_GS, Vec, type LinearMemory, type PortIO, type Size } from './state';
+import { MASK } from './alu';
+import { isSystemInstruction, type CodeWatchingMemory, type SystemOps } from './system-ops';
+import { HANDLERS, systemFallback, type Handler } from './exec';
+
+export type StepOutcome =
+  | { kind: 'ok' }
+  /** HLT executed (state.halted is set); RIP is after the hlt */
+  | { kind: 'halted' }
+  /** an exception no SystemOps delivered; RIP is at the faulting instruction (after it for traps).
+   *  `decodeError` is set when the #UD came from bytes the decoder rejected. */
+  | { kind: 'fault'; fault: CpuFault; decodeError?: string }
+  /** a bug in the emulator (a host exception), reported instead of thrown */
+  | { kind: 'internal'; error: unknown };
+
+const OK: StepOutcome = Object.freeze({ kind: 'ok' });
+const HALTED: StepOutcome = Object.freeze({ kind: 'halted' });
+
+/** One cached decode: the instruction and its handler, resolved once. */
+interface Decoded {
+  insn: Instruction;
+  exec: Handler;
+  length: bigint;
+}
+
+const PAGE_SHIFT = 12n;
+const PAGE_OFFSET = 0xfffn;
+
+export interface CpuOptions {
+  /** seed of the deterministic RDRAND generator */
+  seed?: number;
+  system?: SystemOps | null;
+  /** PortIO for IN/OUT in the bare-metal fallback (and for SystemOps implementations to use) */
+  io?: PortIO;
+}
+
+const NO_IO: PortIO = { in: () => 0xffffffff, out: () => {} };
+
+export class Cpu {
+  state: CpuState;
+  mem: LinearMemory;
+  io: PortIO;
+  system: SystemOps | null;
+  /** Address of the next instruction; handlers that branch overwrite it. */
+  nextRip = 0n;
+  /** The instruction being executed (valid during step()). */
+  current: Instruction | null = null;
+  /** When false, step() reports faults without offering them to system.deliver(). */
+  deliverFaults = true;
+
+  private readonly cache = new Map<bigint, (Decoded | undefined)[]>();
+  private rngState: number;
+
+  constructor(state: CpuState, mem: LinearMemory, opts: CpuOptions = {}) {
+    this.state = state;
+    this.mem = mem;
+    this.io = opts.io ?? NO_IO;
+    this.system = opts.system ?? null;
+    this.rngState = (opts.seed ?? 1) >>> 0;
+  }
+
+  /** Execute one instruction. Never throws. */
+  step(): StepOutcome {
+    const st = this.state;
+    if (st.halted) return HALTED;
+    const rip = st.rip;
+    const flagsBefore = st.rflags;
+    let d: Decoded | undefined;
+    try {
+      d = this.lookup(rip);
+      if (d === undefined) d = this.decodeAt(rip);
+      this.current = d.insn;
+      this.nextRip = (rip + d.length) & MASK[8];
+      d.exec(this, d.insn);
+      st.rip = this.nextRip;
+      st.retired++;
+      return st.halted ? HALTED : OK;
+    } catch (e) {
+      if (!(e instanceof CpuFault)) return { kind: 'internal', error: e };
+      st.rflags = flagsBefore;
+      if (e.vector === Vec.BP || e.vector === Vec.OF) {
+        // traps: the instruction completed; delivery pushes the address after it
+        st.rip = this.nextRip;
+        st.retired++;
+      } else {
+        st.rip = rip;
+      }
+      if (this.deliverFaults && this.system && this.system.deliver(this, e)) return OK;
+      const decodeError = e.detail !== undefined && e.vector === Vec.UD && d === undefined ? e.detail : undefined;
+      return decodeError !== undefined ? { kind: 'fault', fault: e, decodeError } : { kind: 'fault', fault: e };
+    } finally {
+      this.current = null;
+    }
+  }
+
+  /** Run until halt, an undelivered fault, or `maxSteps` instructions. */
+  run(maxSteps: number): { outcome: StepOutcome; steps: number } {
+    let steps = 0;
+    let outcome: StepOutcome = OK;
+    while (steps < maxSteps) {
+      outcome = this.step();
+      steps++;
+      if (outcome !== OK) break;
+    }
+    return { outcome, steps };
+  }
+
+  // ---- decode cache ---------------------------------------------------------------------------
+
+  private lookup(rip: bigint): Decoded | undefined {
+    const page = this.cache.get(rip >> PAGE_SHIFT);
+    return page === undefined ? undefined : page[Number(rip & PAGE_OFFSET)];
+  }
+
+  private decodeAt(rip: bigint): Decoded {
+    const bytes = this.mem.fetch(rip, 15);
+    const r = decode(bytes, 0, rip);
+    if ('error' in r) {
+      // A decode that ran off the fetched bytes at an unmapped page is a #PF on fetch: let the MMU
+      // raise it for the first missing byte.
+      if (bytes.length < 15 && r.length >= bytes.length) this.mem.read(rip + BigInt(bytes.length), 1, 'fetch');
+      throw new CpuFault(Vec.UD, undefined, undefined, r.error);
+    }
+    const insn = r;
+    let exec: Handler | undefined;
+    if (isSystemInstruction(insn)) exec = this.system ? systemViaOps : systemFallback;
+    else exec = HANDLERS[insn.op];
+    if (exec === undefined) exec = unimplemented;
+    const d: Decoded = { insn, exec, length: BigInt(insn.length) };
+    const pageNum = rip >> PAGE_SHIFT;
+    let page = this.cache.get(pageNum);
+    if (page === undefined) {
+      page = new Array<Decoded | undefined>(4096);
+      this.cache.set(pageNum, page);
+      (this.mem as Partial<CodeWatchingMemory>).watchCode?.(pageNum << PAGE_SHIFT);
+      // an instruction may spill into the next page: watch it too
+      if (((rip & PAGE_OFFSET) + d.length) > 0x1000n) (this.mem as Partial<CodeWatchingMemory>).watchCode?.((pageNum + 1n) << PAGE_SHIFT);
+    }
+    page[Number(rip & PAGE_OFFSET)] = d;
+    return d;
+  }
+
+  /**
+   * Forget cached decodes. With a linear address, drops the 4 KiB page holding it (and the page
+   * before, whose last instructions may extend into it); without, drops everything (CR3 switch).
+   */
+  invalidateCode(linear?: bigint): void {
+    if (linear === undefined) {
+      this.cache.clear();
+      return;
+    }
+    const pageNum = linear >> PAGE_SHIFT;
+    this.cache.delete(pageNum);
+    this.cache.delete(pageNum - 1n);
+  }
+
+  // ---- registers --------------------------------------------------------------------------------
+
+  getReg(num: number, size: Size, high8 = false): bigint {
+    const v = this.state.gpr[num];
+    switch (size) {
+      case 8: return v;
+      case 4: return v & 0xffffffffn;
+      case 2: return v & 0xffffn;
+      default: return high8 ? (v >> 8n) & 0xffn : v & 0xffn;
+    }
+  }
+
+  /** Write a register with x86-64 merge rules: 32-bit writes zero-extend, 8/16-bit ones merge. */
+  setReg(num: number, size: Size, value: bigint, high8 = false): void {
+    const g = this.state.gpr;
+    switch (size) {
+      case 8: g[num] = value; break;
+      case 4: g[num] = value & 0xffffffffn; break;
+      case 2: g[num] = (g[num] & ~0xffffn) | (value & 0xffffn); break;
+      default:
+        if (high8) g[num] = (g[num] & ~0xff00n) | ((value & 0xffn) << 8n);
+        else g[num] = (g[num] & ~0xffn) | (value & 0xffn);
+    }
+  }
+
+  // ---- operands ---------------------------------------------------------------------------------
+
+  /**
+   * Linear address of a memory operand: base + index*scale + disp, truncated to the address size,
+   * plus the FS/GS base; #GP(0) (or #SS(0) for RSP/RBP-based) when not canonical.
+   */
+  effectiveAddress(m: MemOperand, withSegment = true): bigint {
+    let a = m.disp;
+    if (m.base !== null) a += m.base === RIP ? this.nextRip : this.state.gpr[m.base];
+    if (m.index !== null) a += this.state.gpr[m.index] * BigInt(m.scale);
+    a &= m.addrSize === 8 ? 0xffffffffffffffffn : 0xffffffffn;
+    if (!withSegment) return a;
+    if (m.seg === SEG_FS || m.seg === SEG_GS) a = (a + this.state.seg[m.seg].base) & 0xffffffffffffffffn;
+    if (a > 0x7fffffffffffn && a < 0xffff800000000000n) {
+      const stack = m.base === 4 || m.base === 5;
+      throw new CpuFault(stack ? Vec.SS : Vec.GP, 0, undefined, `non-canonical address 0x${a.toString(16)}`);
+    }
+    return a;
+  }
+
+  /** Value of an operand, at the operand's own size (immediates as the decoder extended them). */
+  readOperand(o: Operand): bigint {
+    switch (o.kind) {
+      case 'reg':
+        if (o.cls === 'gpr') return this.getReg(o.num, o.size, o.high8);
+        if (o.cls === 'seg') return BigInt(this.state.seg[o.num].sel);
+        throw new CpuFault(Vec.UD, undefined, undefined, `register class ${o.cls} outside the system layer`);
+      case 'mem':
+        return this.mem.read(this.effectiveAddress(o), o.size as Size, 'read');
+      case 'imm':
+        return o.value;
+      case 'rel':
+        return o.target;
+    }
+  }
+
+  writeOperand(o: Operand, value: bigint): void {
+    if (o.kind === 'reg') {
+      if (o.cls !== 'gpr') throw new CpuFault(Vec.UD, undefined, undefined, `write to ${o.cls} register outside the system layer`);
+      this.setReg(o.num, o.size, value, o.high8);
+    } else if (o.kind === 'mem') {
+      this.mem.write(this.effectiveAddress(o), o.size as Size, value & MASK[o.size]);
+    } else {
+      throw new CpuFault(Vec.UD, undefined, undefined, 'write to an immediate operand');
+    }
+  }
+
+  /** Size in bytes of an operand (for immediates and rel, the instruction's operand size). */
+  operandSize(o: Operand, insn: Instruction): Size {
+    if (o.kind === 'reg') return o.size;
+    if (o.kind === 'mem') return (o.size || insn.opSize) as Size;
+    if (o.kind === 'imm') return o.size;
+    return 8;
+  }
+
+  // ---- stack ----------------------------------------------------------------------------------
+
+  /** Push: the write happens before RSP changes, so a fault leaves RSP intact. */
+  push(value: bigint, size: Size = 8): void {
+    const sp = (this.state.gpr[4] - BigInt(size)) & MASK[8];
+    this.mem.write(this.stackAddress(sp), size, value & MASK[size]);
+    this.state.gpr[4] = sp;
+  }
+
+  /** Read the top of the stack without popping (callers update RSP after their other writes). */
+  peek(size: Size = 8, offset = 0n): bigint {
+    return this.mem.read(this.stackAddress((this.state.gpr[4] + offset) & MASK[8]), size, 'read');
+  }
+
+  stackAddress(a: bigint): bigint {
+    if (a > 0x7fffffffffffn && a < 0xffff800000000000n) throw new CpuFault(Vec.SS, 0, undefined, `non-canonical stack address 0x${a.toString(16)}`);
+    return a;
+  }
+
+  // ---- deterministic randomness -------------------------------------------------------------
+
+  /** Next 32 random bits (a SplitMix32-style generator seeded from the constructor). */
+  random32(): number {
+    this.rngState = (this.rngState + 0x9e3779b9) >>> 0;
+    let z = this.rngState;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  }
+}
+
+function systemViaOps(cpu: Cpu, insn: Instruction): void {
+  cpu.system!.exec(cpu, insn);
+}
+
+function unimplemented(_cpu: Cpu, insn: Instruction): void {
+  throw new CpuFault(Vec.UD, undefined, undefined, `instruction '${insn.op}' is not implemented`);
+}
+
+export type { RegOperand };
