@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync, statSync, readdirSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { assemble, writeElf } from './asm/index';
-import type { Diagnostic, SourceFile } from './asm/types';
+import type { Diagnostic, LinkedImage, SourceFile } from './asm/types';
 import { disassembleBlock } from './isa/disasm';
 import { readElf } from './machine/elf';
 import { createMachine } from './machine/machine';
@@ -141,15 +141,16 @@ function cmdDisasm(argv: string[]): number {
     return 0;
   }
   if (!file) fail('disasm: no file');
-  const elf = readElf(new Uint8Array(readFileSync(file)));
+  const { image } = readElf(new Uint8Array(readFileSync(file)));
   const byAddr = new Map<bigint, string>();
-  for (const s of elf.symbols) if (s.type === 'func' || s.type === 'notype') if (!byAddr.has(s.address)) byAddr.set(s.address, s.name);
-  const symbolize = (addr: bigint) => nearestSymbol(elf.symbols, addr);
+  for (const s of image.symbols) if ((s.type === 'func' || s.type === 'notype') && s.name && !byAddr.has(s.address)) byAddr.set(s.address, s.name);
+  const symbolize = (addr: bigint) => nearestSymbol(image.symbols, addr);
   let out = `\n${file}:     file format elf64-x86-64\n\n`;
-  for (const sec of elf.sections.filter((s) => s.exec && s.bytes.length > 0)) {
+  for (const sec of execSections(image)) {
     out += `\nDisassembly of section ${sec.name}:\n`;
     // split the section at symbols so each gets objdump's "addr <name>:" heading
-    const starts = [...byAddr.keys()].filter((a) => a >= sec.address && a < sec.address + BigInt(sec.bytes.length)).sort((a, b) => (a < b ? -1 : 1));
+    const end = sec.address + BigInt(sec.bytes.length);
+    const starts = [...byAddr.keys()].filter((a) => a >= sec.address && a < end).sort((a, b) => (a < b ? -1 : 1));
     if (starts.length === 0 || starts[0] !== sec.address) starts.unshift(sec.address);
     for (let i = 0; i < starts.length; i++) {
       const from = Number(starts[i] - sec.address);
@@ -161,6 +162,20 @@ function cmdDisasm(argv: string[]): number {
   }
   process.stdout.write(out);
   return 0;
+}
+
+/** The executable sections of an image with their bytes (from the segment that holds them). */
+function execSections(image: LinkedImage): { name: string; address: bigint; bytes: Uint8Array }[] {
+  const out: { name: string; address: bigint; bytes: Uint8Array }[] = [];
+  for (const seg of image.segments) {
+    if (!seg.exec) continue;
+    const secs = seg.sections.length ? seg.sections : [{ name: '.text', vaddr: seg.vaddr, size: seg.bytes.length }];
+    for (const sec of secs) {
+      const off = Number(sec.vaddr - seg.vaddr);
+      if (sec.size > 0) out.push({ name: sec.name, address: sec.vaddr, bytes: seg.bytes.subarray(off, off + sec.size) });
+    }
+  }
+  return out;
 }
 
 function nearestSymbol(symbols: { name: string; address: bigint; type: string }[], addr: bigint): string | undefined {
@@ -218,8 +233,8 @@ function cmdRunBare(o: RunOptions): number {
   let code: Uint8Array;
   let base = 0x401000n;
   if (isElf(o.program)) {
-    const elf = readElf(new Uint8Array(readFileSync(o.program)));
-    const text = elf.sections.find((s) => s.name === '.text') ?? fail(`${o.program}: no .text section`);
+    const { image } = readElf(new Uint8Array(readFileSync(o.program)));
+    const text = execSections(image)[0] ?? fail(`${o.program}: no executable section`);
     code = text.bytes;
     base = text.address;
   } else {

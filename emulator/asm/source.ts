@@ -29,7 +29,8 @@ export function stripComments(text: string): string[] {
       }
       if (c === "'") {
         // character literal: the next character (or escape) is never a comment or quote
-        const n = line[i + 1] === '\\' ? 3 : 2;
+        let n = line[i + 1] === '\\' ? 3 : 2;
+        if (line[i + n] === "'") n++; // the optional closing quote of 'a'
         s += line.slice(i, i + n);
         i += n;
         continue;
@@ -55,7 +56,7 @@ export function splitStatements(line: string): { text: string; col: number }[] {
       i++;
       continue;
     }
-    if (c === "'") { i += line[i + 1] === '\\' ? 3 : 2; continue; }
+    if (c === "'") { i += line[i + 1] === '\\' ? 3 : 2; if (line[i] === "'") i++; continue; }
     if (c === ';') { out.push({ text: line.slice(start, i), col: start }); start = i + 1; }
     i++;
   }
@@ -89,7 +90,7 @@ export function splitArgs(text: string, base: number): Arg[] {
       i++;
       continue;
     }
-    if (c === "'") { i += text[i + 1] === '\\' ? 3 : 2; continue; }
+    if (c === "'") { i += text[i + 1] === '\\' ? 3 : 2; if (text[i] === "'") i++; continue; }
     if (c === '(' || c === '[') depth++;
     else if (c === ')' || c === ']') depth--;
     else if (c === ',' && depth === 0) { push(i); start = i + 1; }

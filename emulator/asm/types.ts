@@ -82,6 +82,12 @@ export interface AssembleOptions {
   defsym?: Record<string, bigint>;
   /** entry symbol; default `_start` */
   entry?: string;
+  /**
+   * Output section order: these names first, in this order; then .text, .rodata, .data, .bss, then
+   * the rest in order of first appearance. Consecutive sections with the same permissions share a
+   * segment unless one of them starts a page (.entry.text, .cpu_entry_area, or `.balign 4096` first).
+   */
+  sectionOrder?: string[];
 }
 
 export interface AssembleResult {

@@ -8,7 +8,11 @@
 // Where the SDM says a flag is "undefined" we still write a deterministic value (usually what Intel
 // parts do); the differential tests mask those bits (see UNDEFINED_FLAGS below).
 
-import { F, type Size } from './state';
+import { F as STATE_F, type Size } from './state';
+
+// Module-local copy: under a CommonJS transform every access to an imported binding is a getter
+// call, which dominates in this hot code.
+const F = { ...STATE_F };
 
 export interface FlagHolder {
   rflags: number;

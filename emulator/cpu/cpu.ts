@@ -18,11 +18,11 @@
 //   system.deliver(); undelivered faults are returned to the caller. Traps (#BP from INT3, #OF from
 //   INTO) are reported with RIP already after the instruction, as the hardware pushes it.
 
-import type { Instruction, MemOperand, Operand, RegOperand } from '../isa/types';
+import type { Instruction, MemOperand, Operand } from '../isa/types';
 import { RIP } from '../isa/types';
 import { decode } from '../isa/decode';
 import { CpuFault, CpuState, SEG_FS, SEG_GS, Vec, type LinearMemory, type PortIO, type Size } from './state';
-import { MASK } from './alu';
+import { MASK as ALU_MASK } from './alu';
 import { isSystemInstruction, type CodeWatchingMemory, type SystemOps } from './system-ops';
 import { HANDLERS, systemFallback, type Handler } from './exec';
 
@@ -36,14 +36,28 @@ export type StepOutcome =
   /** a bug in the emulator (a host exception), reported instead of thrown */
   | { kind: 'internal'; error: unknown };
 
+// Module-local copies of hot imports (under a CommonJS transform imported bindings are getters).
+const MASK = ALU_MASK;
+const RIP_BASE = RIP;
+const FS = SEG_FS, GS = SEG_GS;
+
 const OK: StepOutcome = Object.freeze({ kind: 'ok' });
 const HALTED: StepOutcome = Object.freeze({ kind: 'halted' });
 
-/** One cached decode: the instruction and its handler, resolved once. */
+/**
+ * One cached decode: the instruction and its handler, resolved once, plus links to the decodes
+ * that followed it last time (fall-through and taken branch), so the hot loop usually finds the
+ * next instruction without a map lookup. A link is trusted only when its target carries the
+ * current cache generation (bumped by every invalidation) and the expected address.
+ */
 interface Decoded {
   insn: Instruction;
   exec: Handler;
-  length: bigint;
+  /** address of the following instruction */
+  next: bigint;
+  gen: number;
+  fall: Decoded | undefined;
+  taken: Decoded | undefined;
 }
 
 const PAGE_SHIFT = 12n;
@@ -70,8 +84,18 @@ export class Cpu {
   current: Instruction | null = null;
   /** When false, step() reports faults without offering them to system.deliver(). */
   deliverFaults = true;
+  /** Set by a handler before throwing a trap-class exception (INT3, INT n, INTO): the saved RIP
+   *  is then the next instruction's. */
+  trapping = false;
 
   private readonly cache = new Map<bigint, (Decoded | undefined)[]>();
+  /** cache generation: bumped by invalidateCode(), see Decoded */
+  private gen = 0;
+  /** the instruction executed last (its links predict the next one) */
+  private prev: Decoded | undefined = undefined;
+  /** the page the last lookup hit (straight-line code stays on one page) */
+  private lastPageNum = -1n;
+  private lastPage: (Decoded | undefined)[] | undefined = undefined;
   private rngState: number;
 
   constructor(state: CpuState, mem: LinearMemory, opts: CpuOptions = {}) {
@@ -89,19 +113,34 @@ export class Cpu {
     const rip = st.rip;
     const flagsBefore = st.rflags;
     let d: Decoded | undefined;
+    this.trapping = false;
     try {
-      d = this.lookup(rip);
-      if (d === undefined) d = this.decodeAt(rip);
+      const prev = this.prev;
+      if (prev !== undefined) {
+        d = rip === prev.next ? prev.fall : prev.taken;
+        if (d !== undefined && (d.gen !== this.gen || d.insn.address !== rip)) d = undefined;
+      }
+      if (d === undefined) {
+        d = this.lookup(rip);
+        if (d === undefined) d = this.decodeAt(rip);
+        else d.gen = this.gen; // still in the cache, so still valid
+        if (prev !== undefined) {
+          if (rip === prev.next) prev.fall = d;
+          else prev.taken = d;
+        }
+      }
+      this.prev = undefined; // a fault must not link the faulting instruction
       this.current = d.insn;
-      this.nextRip = (rip + d.length) & MASK[8];
+      this.nextRip = d.next;
       d.exec(this, d.insn);
       st.rip = this.nextRip;
       st.retired++;
+      this.prev = d;
       return st.halted ? HALTED : OK;
     } catch (e) {
       if (!(e instanceof CpuFault)) return { kind: 'internal', error: e };
       st.rflags = flagsBefore;
-      if (e.vector === Vec.BP || e.vector === Vec.OF) {
+      if (this.trapping) {
         // traps: the instruction completed; delivery pushes the address after it
         st.rip = this.nextRip;
         st.retired++;
@@ -131,8 +170,15 @@ export class Cpu {
   // ---- decode cache ---------------------------------------------------------------------------
 
   private lookup(rip: bigint): Decoded | undefined {
-    const page = this.cache.get(rip >> PAGE_SHIFT);
-    return page === undefined ? undefined : page[Number(rip & PAGE_OFFSET)];
+    const pageNum = rip >> PAGE_SHIFT;
+    let page = this.lastPage;
+    if (pageNum !== this.lastPageNum) {
+      page = this.cache.get(pageNum);
+      if (page === undefined) return undefined;
+      this.lastPageNum = pageNum;
+      this.lastPage = page;
+    }
+    return page![Number(rip & PAGE_OFFSET)];
   }
 
   private decodeAt(rip: bigint): Decoded {
@@ -146,19 +192,21 @@ export class Cpu {
     }
     const insn = r;
     let exec: Handler | undefined;
-    if (isSystemInstruction(insn)) exec = this.system ? systemViaOps : systemFallback;
+    if (isSystemInstruction(insn)) exec = systemDispatch;
     else exec = HANDLERS[insn.op];
     if (exec === undefined) exec = unimplemented;
-    const d: Decoded = { insn, exec, length: BigInt(insn.length) };
+    const length = BigInt(insn.length);
+    const d: Decoded = { insn, exec, next: (rip + length) & MASK[8], gen: this.gen, fall: undefined, taken: undefined };
     const pageNum = rip >> PAGE_SHIFT;
     let page = this.cache.get(pageNum);
+    const watcher = this.mem as Partial<CodeWatchingMemory>;
     if (page === undefined) {
       page = new Array<Decoded | undefined>(4096);
       this.cache.set(pageNum, page);
-      (this.mem as Partial<CodeWatchingMemory>).watchCode?.(pageNum << PAGE_SHIFT);
-      // an instruction may spill into the next page: watch it too
-      if (((rip & PAGE_OFFSET) + d.length) > 0x1000n) (this.mem as Partial<CodeWatchingMemory>).watchCode?.((pageNum + 1n) << PAGE_SHIFT);
+      watcher.watchCode?.(pageNum << PAGE_SHIFT);
     }
+    // an instruction may spill into the next page: watch it too
+    if ((rip & PAGE_OFFSET) + length > 0x1000n) watcher.watchCode?.((pageNum + 1n) << PAGE_SHIFT);
     page[Number(rip & PAGE_OFFSET)] = d;
     return d;
   }
@@ -168,6 +216,10 @@ export class Cpu {
    * before, whose last instructions may extend into it); without, drops everything (CR3 switch).
    */
   invalidateCode(linear?: bigint): void {
+    this.lastPageNum = -1n;
+    this.lastPage = undefined;
+    this.gen++;
+    this.prev = undefined;
     if (linear === undefined) {
       this.cache.clear();
       return;
@@ -210,11 +262,11 @@ export class Cpu {
    */
   effectiveAddress(m: MemOperand, withSegment = true): bigint {
     let a = m.disp;
-    if (m.base !== null) a += m.base === RIP ? this.nextRip : this.state.gpr[m.base];
+    if (m.base !== null) a += m.base === RIP_BASE ? this.nextRip : this.state.gpr[m.base];
     if (m.index !== null) a += this.state.gpr[m.index] * BigInt(m.scale);
     a &= m.addrSize === 8 ? 0xffffffffffffffffn : 0xffffffffn;
     if (!withSegment) return a;
-    if (m.seg === SEG_FS || m.seg === SEG_GS) a = (a + this.state.seg[m.seg].base) & 0xffffffffffffffffn;
+    if (m.seg === FS || m.seg === GS) a = (a + this.state.seg[m.seg].base) & 0xffffffffffffffffn;
     if (a > 0x7fffffffffffn && a < 0xffff800000000000n) {
       const stack = m.base === 4 || m.base === 5;
       throw new CpuFault(stack ? Vec.SS : Vec.GP, 0, undefined, `non-canonical address 0x${a.toString(16)}`);
@@ -288,12 +340,13 @@ export class Cpu {
   }
 }
 
-function systemViaOps(cpu: Cpu, insn: Instruction): void {
-  cpu.system!.exec(cpu, insn);
+/** System instructions go to the machine's SystemOps when plugged in, else the bare-metal fallback. */
+function systemDispatch(cpu: Cpu, insn: Instruction): void {
+  if (cpu.system) cpu.system.exec(cpu, insn);
+  else systemFallback(cpu, insn);
 }
 
 function unimplemented(_cpu: Cpu, insn: Instruction): void {
   throw new CpuFault(Vec.UD, undefined, undefined, `instruction '${insn.op}' is not implemented`);
 }
 
-export type { RegOperand };

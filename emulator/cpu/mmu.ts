@@ -73,20 +73,41 @@ export class Mmu implements LinearMemory {
    * from, any TLB flush). A decode cache keyed by linear address is valid while it is unchanged.
    */
   codeGeneration = 0;
-  /** Called after a write to a physical frame that instructions were fetched from. */
-  onCodeWrite: ((frame: number) => void) | null = null;
+  /** The CPU's decode-cache invalidation (Cpu.invalidateCode), wired by the machine. */
+  invalidateCode: ((linearPage?: bigint) => void) | null = null;
+  /** physical frame -> linear pages the CPU has decoded instructions from (CodeWatchingMemory) */
+  private watched = new Map<number, Set<bigint>>();
   /** Counts for the curious (and tests). */
   stats = { walks: 0, flushes: 0 };
 
   constructor(
     private readonly state: CpuState,
     readonly phys: PhysMem,
-  ) {}
+  ) {
+    this.tlbs.set(0, this.current);
+  }
 
-  /** Code-page writes arrive here from the physical memory's watch (wired by the machine). */
+  /** CodeWatchingMemory (system-ops.ts): the CPU cached decodes from this linear page. */
+  watchCode(linearPage: bigint): void {
+    const pa = this.peekTranslate(linearPage);
+    if (pa === null) return;
+    const frame = Math.floor(pa / 4096);
+    let pages = this.watched.get(frame);
+    if (!pages) {
+      pages = new Set();
+      this.watched.set(frame, pages);
+    }
+    pages.add(linearPage);
+    this.phys.markCode(frame);
+  }
+
+  /** Code-page writes arrive here from the physical memory's watch (wired by the machine): any
+   *  linear alias of the frame (user mapping, direct map) may have been used to write it. */
   codeWritten(frame: number): void {
     this.codeGeneration++;
-    this.onCodeWrite?.(frame);
+    const pages = this.watched.get(frame);
+    this.watched.delete(frame);
+    if (pages) for (const p of pages) this.invalidateCode?.(p);
   }
 
   // ---- LinearMemory ------------------------------------------------------------------------
@@ -108,7 +129,6 @@ export class Mmu implements LinearMemory {
     const first = this.translate(lin, Access.Fetch, user, false);
     const off = Number(lin & 0xfffn);
     const inFirst = Math.min(len, 4096 - off);
-    this.phys.markCode(Math.floor(first / 4096));
     if (inFirst === len) return this.phys.readBytes(first, len);
     const out = new Uint8Array(len);
     out.set(this.phys.readBytes(first, inFirst), 0);
@@ -119,7 +139,6 @@ export class Mmu implements LinearMemory {
       if (e instanceof CpuFault) return out.slice(0, inFirst);
       throw e;
     }
-    this.phys.markCode(Math.floor(second / 4096));
     out.set(this.phys.readBytes(second, len - inFirst), inFirst);
     return out;
   }

@@ -14,7 +14,7 @@ import type { Cpu } from './cpu';
 export const SYSTEM_OPS: ReadonlySet<string> = new Set([
   'syscall', 'sysret', 'sysenter', 'sysexit', 'iret', 'swapgs', 'rdmsr', 'wrmsr',
   'lgdt', 'lidt', 'lldt', 'ltr', 'sgdt', 'sidt', 'sldt', 'str', 'lmsw', 'smsw', 'clts',
-  'in', 'out', 'ins', 'outs', 'verw', 'verr', 'invlpg', 'invpcid', 'wbinvd', 'invd',
+  'lret', 'in', 'out', 'ins', 'outs', 'verw', 'verr', 'invlpg', 'invpcid', 'wbinvd', 'invd',
   'stac', 'clac', 'cli', 'sti', 'hlt', 'int', 'int3', 'int1', 'into',
 ]);
 

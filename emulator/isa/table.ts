@@ -117,7 +117,8 @@ function f(op: string, mnem: string, code: string, ops: string, sz: SizeRule, fl
   if (toks[0] === '0f') {
     toks.shift();
     map = 1;
-    if (toks[0] === '38') { toks.shift(); map = 2; } else if (toks[0] === '3a') { toks.shift(); map = 3; }
+    const next: string = toks[0];
+    if (next === '38') { toks.shift(); map = 2; } else if (next === '3a') { toks.shift(); map = 3; }
   }
   const opcode = parseInt(toks.shift()!, 16);
   let hasModrm = false, ext: number | null = null, fixedModrm: number | null = null, opcodeReg = false, condInOpcode = false;
@@ -295,7 +296,7 @@ f('loop', 'loop', 'e2', 'Jb', 'f64');
 f('loopcc', 'loope', 'e1', 'Jb', 'f64', NONE, { note: 'cond = 4 (e): loop while ZF=1' });
 f('loopcc', 'loopne', 'e0', 'Jb', 'f64', NONE, { note: 'cond = 5 (ne): loop while ZF=0' });
 f('jrcxz', 'jrcxz', 'e3', 'Jb', 'f64', NONE, { note: 'with 0x67: jecxz tests ecx' });
-f('setcc', 'set', '0f 90 +cc', 'Eb', 'b');
+f('setcc', 'set', '0f 90 +cc /r', 'Eb', 'b', NONE, { note: 'ModRM.reg is ignored; GNU as writes 0' });
 
 // ---- string operations -----------------------------------------------------------------------------
 f('movs', 'movs', 'a4', 'Yb,Xb', 'b', NONE, { rep: 'rep' });

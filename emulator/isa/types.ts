@@ -34,6 +34,10 @@ export interface MemOperand {
   disp: bigint;
   /** 8 normally, 4 with a 0x67 prefix */
   addrSize: 4 | 8;
+  /** (decoder, optional) bytes of displacement actually encoded: objdump prints `0x0(%rbp)` for a disp8 of 0 */
+  dispSize?: 0 | 1 | 4 | 8;
+  /** (decoder, optional) a SIB byte was present: objdump prints `(%rax,%riz,1)` for a SIB without index */
+  sib?: boolean;
 }
 /** Marker for rip-relative addressing in MemOperand.base. */
 export const RIP = -1 as const;

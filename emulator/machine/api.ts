@@ -34,6 +34,10 @@ export interface MachineOptions {
   kernelSources?: SourceFile[];
   /** trace syscalls through the kernel's ptrace-report path (strace lines) */
   strace?: boolean;
+  /** a prebuilt kernel (e.g. read from an ELF with machine/elf.ts); skips assembling kernel sources */
+  kernelImage?: LinkedImage;
+  /** physical memory in bytes (default 64 MiB) */
+  memorySize?: number;
 }
 
 /** Why run() returned. */

@@ -1,0 +1,207 @@
+// Running the machine for the debugger: in slices of a few thousand instructions with a macrotask
+// turn between them (so pause and disconnect are answered within milliseconds even when the guest
+// loops forever), checking breakpoints, data breakpoints and catch points before each instruction.
+
+import type { StopReason } from '../emulator/machine/api';
+import { VEC_NAMES } from '../emulator/cpu/state';
+import type { BreakpointManager } from './breakpoints';
+import type { Target } from './target';
+
+export const SLICE = 20_000;
+
+export interface ExceptionDetails {
+  exceptionId: string;
+  description: string;
+  breakMode: 'always' | 'unhandled' | 'userUnhandled';
+  details?: { message?: string; typeName?: string; stackTrace?: string };
+}
+
+export type Outcome =
+  | { kind: 'goal' }
+  | { kind: 'stop'; reason: string; description: string; hitBreakpointIds?: number[]; exception?: ExceptionDetails }
+  | { kind: 'exited'; status: number; signal?: string }
+  | { kind: 'ended'; message: string }
+  | { kind: 'cancelled' };
+
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class Runner {
+  /** set by pause; checked between slices */
+  pauseRequested = false;
+  /** bumped to abandon whatever is running (disconnect, restart) */
+  generation = 0;
+  /** a catch point raised by a machine event during the current slice */
+  eventStop: Outcome | undefined;
+  /** true while re-executing an instruction that stepping back undid one too far: its output
+   *  and catch points already happened once */
+  replaying = false;
+
+  constructor(
+    private readonly t: Target,
+    private readonly bps: BreakpointManager,
+    private readonly log: (text: string) => void,
+  ) {}
+
+  private readWatched = (addr: bigint, size: number): bigint | undefined => {
+    const b = this.t.read(addr, size);
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) {
+      if (b[i] === null || b[i] === undefined) return undefined;
+      v = (v << 8n) | BigInt(b[i] as number);
+    }
+    return v;
+  };
+
+  /** Check data breakpoints now (after an instruction). */
+  checkData(reverse = false): Outcome | undefined {
+    if (!this.bps.dataBreakpoints.length) return undefined;
+    const hit = this.bps.checkData(this.t.evalContext(), this.readWatched, reverse);
+    return hit ? { kind: 'stop', reason: 'data breakpoint', description: hit.description, hitBreakpointIds: hit.ids } : undefined;
+  }
+
+  resyncData(): void {
+    this.bps.resyncData(this.readWatched);
+  }
+
+  /** Turn a machine StopReason (other than budget/breakpoint) into an outcome, or undefined to go on. */
+  private interpret(r: StopReason): Outcome | undefined {
+    switch (r.kind) {
+      case 'exited': return { kind: 'exited', status: r.status, signal: r.signal };
+      case 'fault': {
+        const f = r.fault;
+        const name = VEC_NAMES[f.vector] ?? `vector ${f.vector}`;
+        const userFault = r.ring === 3;
+        if (userFault ? !this.bps.filterOn('user-fault') : true) return undefined; // let the kernel handle it
+        const parts = [`vector ${f.vector} (${name})`];
+        if (f.errorCode !== undefined) parts.push(`error code 0x${f.errorCode.toString(16)}`);
+        if (f.cr2 !== undefined) parts.push(`CR2 0x${f.cr2.toString(16)}`);
+        if (r.signal) parts.push(`the kernel will send ${r.signal}`);
+        const description = `${name} in ring ${r.ring}: ${r.explanation}`;
+        return {
+          kind: 'stop', reason: 'exception', description,
+          exception: {
+            exceptionId: name, description: `${description} (${parts.join(', ')})`, breakMode: 'always',
+            details: { message: f.toString(), typeName: r.signal ?? name },
+          },
+        };
+      }
+      case 'oops': {
+        this.log(r.text.endsWith('\n') ? r.text : r.text + '\n');
+        return {
+          kind: 'stop', reason: 'exception', description: 'kernel oops',
+          exception: { exceptionId: 'kernel oops', description: r.text.split('\n')[0], breakMode: 'always', details: { message: r.text, stackTrace: r.text } },
+        };
+      }
+      case 'limit': return { kind: 'ended', message: r.message };
+      case 'halted': return { kind: 'ended', message: 'the CPU halted with interrupts off' };
+      default: return undefined;
+    }
+  }
+
+  /**
+   * Run until `goal(rip)` holds before an instruction (never for the first one), a breakpoint,
+   * a catch point, pause, exit or a fault that should stop.
+   */
+  async runUntil(goal?: (rip: bigint) => boolean): Promise<Outcome> {
+    const gen = this.generation;
+    const m = this.t.machine;
+    let pending: Outcome | undefined;
+    const ctx = this.t.evalContext();
+    const hasData = this.bps.dataBreakpoints.length > 0;
+    const shouldStop = (rip: bigint): boolean => {
+      if (this.eventStop) { pending = this.eventStop; return true; }
+      if (hasData) {
+        const d = this.checkData();
+        if (d) { pending = d; return true; }
+      }
+      if (goal && goal(rip)) { pending = { kind: 'goal' }; return true; }
+      if (this.bps.isBreakpointAddress(rip)) {
+        const hit = this.bps.checkAddress(rip, ctx, this.log);
+        if (hit) { pending = { kind: 'stop', reason: hit.reason, description: hit.description, hitBreakpointIds: hit.ids }; return true; }
+      }
+      return false;
+    };
+    this.resyncData();
+    let lastFaultAt: bigint | undefined;
+    for (;;) {
+      if (gen !== this.generation) return { kind: 'cancelled' };
+      if (this.pauseRequested) { this.pauseRequested = false; return { kind: 'stop', reason: 'pause', description: 'paused' }; }
+      this.eventStop = undefined;
+      pending = undefined;
+      const r = m.run(SLICE, shouldStop);
+      if (r.kind === 'budget') {
+        if (this.eventStop) return this.takeEventStop();
+        await yieldToEvents();
+        continue;
+      }
+      if (r.kind === 'breakpoint') {
+        if (pending) return pending;
+        continue;
+      }
+      if (this.eventStop) return this.takeEventStop();
+      const o = this.interpret(r);
+      if (o) return o;
+      if (r.kind === 'fault') {
+        // Continue into the kernel's handling: deliver with a single step (guard against no progress).
+        if (lastFaultAt === m.cpu.retired) return { kind: 'ended', message: `the machine keeps reporting ${r.fault.toString()} without progress` };
+        lastFaultAt = m.cpu.retired;
+        const again = m.step();
+        if (again && again.kind !== 'budget' && again.kind !== 'breakpoint' && again.kind !== 'fault') {
+          const o2 = this.interpret(again);
+          if (o2) return o2;
+        }
+      }
+    }
+  }
+
+  private takeEventStop(): Outcome {
+    const o = this.eventStop!;
+    this.eventStop = undefined;
+    return o;
+  }
+
+  /** Execute one instruction. Returns 'goal' when it simply retired. */
+  stepInstruction(): Outcome {
+    this.eventStop = undefined;
+    this.resyncData();
+    const m = this.t.machine;
+    let r = m.step();
+    if (r && r.kind === 'fault') {
+      const o = this.interpret(r);
+      if (o) return o;
+      r = m.step(); // deliver to the kernel's handler
+    }
+    if (r && r.kind !== 'budget' && r.kind !== 'breakpoint') {
+      const o = this.interpret(r);
+      if (o) return o;
+    }
+    const d = this.checkData();
+    if (d) return d;
+    if (this.eventStop) return this.takeEventStop();
+    return { kind: 'goal' };
+  }
+
+  /** Reverse-execute until `goal` holds, a breakpoint or data breakpoint is met, or history ends. */
+  async reverseUntil(goal?: (rip: bigint) => boolean): Promise<Outcome> {
+    const gen = this.generation;
+    const m = this.t.machine;
+    const ctx = this.t.evalContext();
+    this.resyncData();
+    for (;;) {
+      for (let i = 0; i < SLICE; i++) {
+        if (!m.undo()) return { kind: 'stop', reason: 'step', description: 'reached the start of the recorded history' };
+        const d = this.checkData(true);
+        if (d) return d;
+        const rip = m.cpu.rip;
+        if (goal && goal(rip)) return { kind: 'goal' };
+        if (this.bps.isBreakpointAddress(rip)) {
+          const hit = this.bps.checkAddress(rip, ctx, this.log, true);
+          if (hit) return { kind: 'stop', reason: hit.reason, description: hit.description, hitBreakpointIds: hit.ids };
+        }
+      }
+      await yieldToEvents();
+      if (gen !== this.generation) return { kind: 'cancelled' };
+      if (this.pauseRequested) { this.pauseRequested = false; return { kind: 'stop', reason: 'pause', description: 'paused' }; }
+    }
+  }
+}

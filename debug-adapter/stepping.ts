@@ -1,0 +1,106 @@
+// Stepping policy, by line and by instruction, across the ring boundary:
+// - Step Into: one instruction at a time until the source line changes; `syscall` therefore stops
+//   on entry_SYSCALL_64's first instruction in ring 0.
+// - Step Over: `call` runs until it returns to the next instruction with the same RSP; `syscall`
+//   runs the whole system call and stops at the next user instruction; breakpoints in between
+//   (kernel ones included) still stop. A macro invocation line counts as one line.
+// - Step Out: to the caller found by the stack walker; from the outermost kernel frame, back to
+//   ring 3 (the user instruction after `syscall`).
+// - Step Back: the same rules, backwards through the machine's undo log.
+
+import type { Outcome, Runner } from './runner';
+import type { Target } from './target';
+import { walkStack } from './stack';
+
+export type Granularity = 'line' | 'instruction' | 'statement';
+
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function done(o: Outcome): boolean {
+  return o.kind !== 'goal';
+}
+
+export async function stepInto(t: Target, r: Runner, granularity: Granularity): Promise<Outcome> {
+  const gen = r.generation;
+  const key = t.lineKey(t.cpu.rip, 'into');
+  for (let n = 1; ; n++) {
+    const o = r.stepInstruction();
+    if (done(o) || granularity === 'instruction') return o;
+    if (t.lineKey(t.cpu.rip, 'into') !== key) return o;
+    if (n % 5000 === 0) {
+      await yieldToEvents();
+      if (gen !== r.generation) return { kind: 'cancelled' };
+      if (r.pauseRequested) { r.pauseRequested = false; return { kind: 'stop', reason: 'pause', description: 'paused' }; }
+    }
+  }
+}
+
+/** Run one instruction, treating `call` and `syscall` as a single step. */
+async function stepOverInstruction(t: Target, r: Runner): Promise<Outcome> {
+  const cpu = t.cpu;
+  const rip = cpu.rip;
+  const insn = t.decodeAt(rip);
+  if (insn?.op === 'call') {
+    const ret = rip + BigInt(insn.length);
+    const sp = cpu.gpr[4];
+    return r.runUntil((at) => at === ret && cpu.gpr[4] === sp);
+  }
+  if (insn?.op === 'syscall' && cpu.cpl === 3) {
+    const ret = rip + BigInt(insn.length);
+    return r.runUntil((at) => at === ret && cpu.cpl === 3);
+  }
+  return r.stepInstruction();
+}
+
+export async function stepOver(t: Target, r: Runner, granularity: Granularity): Promise<Outcome> {
+  const gen = r.generation;
+  const key = t.lineKey(t.cpu.rip, 'over');
+  const ring = t.cpu.cpl;
+  for (let n = 1; ; n++) {
+    const o = await stepOverInstruction(t, r);
+    if (done(o) || granularity === 'instruction') return o;
+    if (t.cpu.cpl !== ring || t.lineKey(t.cpu.rip, 'over') !== key) return o;
+    if (n % 2000 === 0) {
+      await yieldToEvents();
+      if (gen !== r.generation) return { kind: 'cancelled' };
+      if (r.pauseRequested) { r.pauseRequested = false; return { kind: 'stop', reason: 'pause', description: 'paused' }; }
+    }
+  }
+}
+
+export async function stepOut(t: Target, r: Runner): Promise<Outcome> {
+  const cpu = t.cpu;
+  const frames = walkStack(t).filter((f) => f.kind === 'frame');
+  const caller = frames[1];
+  if (cpu.cpl === 0 && (!caller || caller.ring === 3)) {
+    // The outermost kernel frame returns to user space.
+    return r.runUntil(() => cpu.cpl === 3);
+  }
+  if (!caller || caller.returnAddress === undefined || caller.slot === undefined) {
+    return r.runUntil(); // outermost user frame: nothing to return to, run on
+  }
+  const ret = caller.returnAddress, sp = caller.slot + 8n;
+  return r.runUntil((at) => at === ret && cpu.gpr[4] === sp);
+}
+
+export async function stepBack(t: Target, r: Runner, granularity: Granularity): Promise<Outcome> {
+  const m = t.machine;
+  if (granularity === 'instruction') {
+    if (!m.undo()) return { kind: 'stop', reason: 'step', description: 'reached the start of the recorded history' };
+    return r.checkData(true) ?? { kind: 'goal' };
+  }
+  // Back to the start of the previous line: undo until the line changes, then keep undoing while
+  // the line stays the same; one undo too far is redone by executing forward again.
+  const key = t.lineKey(t.cpu.rip, 'into');
+  let o = await r.reverseUntil(() => t.lineKey(t.cpu.rip, 'into') !== key);
+  if (done(o)) return o;
+  const prev = t.lineKey(t.cpu.rip, 'into');
+  o = await r.reverseUntil(() => t.lineKey(t.cpu.rip, 'into') !== prev);
+  if (o.kind === 'goal') {
+    r.replaying = true; // went one past the start of the line: replay it
+    try { r.stepInstruction(); } finally { r.replaying = false; }
+    return { kind: 'goal' };
+  }
+  if (o.kind === 'stop' && o.reason === 'step') return { kind: 'goal' }; // history began inside the line
+  return o;
+}
