@@ -129,7 +129,7 @@ export class RingstepSession extends DebugSession {
     stackTrace: (a) => this.stackTrace(a),
     scopes: (a) => this.scopes(a),
     variables: (a) => this.variables(a),
-    setVariable: (a) => this.setVariableRequest(a),
+    setVariable: (a) => this.doSetVariable(a),
     evaluate: (a) => this.evaluate(a),
     setExpression: (a) => this.setExpression(a),
     continue: (a, r) => this.resume(r, () => this.runner!.runUntil(), 'continue', a),
@@ -172,21 +172,22 @@ export class RingstepSession extends DebugSession {
     }
     Promise.resolve(result).then(
       (body) => {
-        if ((response as { sent?: boolean }).sent) return;
-        if (body !== undefined) response.body = body;
+        if (this.responded.has(response)) return;
+        if (body !== undefined) (response as DebugProtocol.Response).body = body;
         this.sendResponse(response);
       },
       (e) => {
-        if (!(response as { sent?: boolean }).sent) this.fail(response, e);
+        if (!this.responded.has(response)) this.fail(response, e);
       },
     );
   }
 
+  private responded = new WeakSet<object>();
+
+  /** Handlers that answer early (launch, continue, step) must not be answered twice. */
   public sendResponse(response: DebugProtocol.Response): void {
-    if ((response as { sent?: boolean }).sent) return;
-    (response as { sent?: boolean }).sent = true;
-    delete (response as { sent?: boolean }).sent;
-    Object.defineProperty(response, 'sent', { value: true, enumerable: false, writable: true });
+    if (this.responded.has(response)) return;
+    this.responded.add(response);
     super.sendResponse(response);
   }
 
@@ -475,6 +476,7 @@ export class RingstepSession extends DebugSession {
 
   private emitStopped(reason: string, description?: string, hitBreakpointIds?: number[], text?: string): void {
     this.invalidateStop();
+    if (reason !== 'exception') this.lastException = undefined;
     this.flushOutput();
     const ev = new StoppedEvent(reason, THREAD_ID, text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
@@ -811,7 +813,7 @@ export class RingstepSession extends DebugSession {
         return { id, name: f.label!, line: 0, column: 0, presentationHint: 'label', instructionPointerReference: `0x${f.pc.toString(16)}` };
       }
       const sym = t.machine.symbolAt(f.pc);
-      const fname = sym ? sym.symbol.name : `0x${f.pc.toString(16)}`;
+      const fname = f.func ?? (sym ? sym.symbol.name : `0x${f.pc.toString(16)}`);
       const line = t.displayLine(f.pc);
       const frame: DebugProtocol.StackFrame = {
         id, name: `${fname} (${ring})`, line: 0, column: 0,
@@ -841,7 +843,7 @@ export class RingstepSession extends DebugSession {
     return { variables: variables(this.store, t, int(args, 'variablesReference')) };
   }
 
-  private setVariableRequest(args: Record<string, unknown>): DebugProtocol.SetVariableResponse['body'] {
+  private doSetVariable(args: Record<string, unknown>): DebugProtocol.SetVariableResponse['body'] {
     const t = this.requireStopped();
     const v = setVariable(this.store, t, int(args, 'variablesReference'), str(args, 'name'), str(args, 'value'));
     this.frames = undefined;

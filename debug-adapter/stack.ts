@@ -17,6 +17,8 @@ export interface WalkedFrame {
   slot?: bigint;
   /** label frames: the text */
   label?: string;
+  /** the function's name when the caller's `call` says better than the nearest label does */
+  func?: string;
 }
 
 const KERNEL_CS = 0x10n;
@@ -81,8 +83,32 @@ function isSigreturnTrampoline(t: Target, addr: bigint): boolean {
   return next?.op === 'syscall';
 }
 
+/**
+ * Name frames after the function their caller called. Hand-written assembly often has no
+ * .type/.size, so the nearest label (read_loop) would hide the function (main) it belongs to.
+ */
+function nameFromCallers(t: Target, frames: WalkedFrame[]): void {
+  for (let k = 0; k + 1 < frames.length; k++) {
+    const f = frames[k], caller = frames[k + 1];
+    if (f.kind !== 'frame' || caller.kind !== 'frame' || caller.ring !== f.ring || caller.returnAddress === undefined) continue;
+    const here = t.machine.symbolAt(f.pc);
+    if (here && here.symbol.size > 0) continue; // a sized symbol covers pc: trust it
+    const call = t.decodeAt(caller.pc);
+    const op = call?.operands[0];
+    if (!op || op.kind !== 'rel' || op.target > f.pc) continue;
+    const callee = t.machine.symbolAt(op.target);
+    if (callee && callee.offset === 0) f.func = callee.symbol.name;
+  }
+}
+
 /** Frames for the current stop, innermost first. */
 export function walkStack(t: Target): WalkedFrame[] {
+  const out = walkFrames(t);
+  nameFromCallers(t, out);
+  return out;
+}
+
+function walkFrames(t: Target): WalkedFrame[] {
   const cpu = t.cpu;
   const rsp = cpu.gpr[4];
   const out: WalkedFrame[] = [];

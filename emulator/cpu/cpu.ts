@@ -25,6 +25,7 @@ import { CpuFault, CpuState, SEG_FS, SEG_GS, Vec, type LinearMemory, type PortIO
 import { MASK as ALU_MASK } from './alu';
 import { isSystemInstruction, type CodeWatchingMemory, type SystemOps } from './system-ops';
 import { HANDLERS, systemFallback, type Handler } from './exec';
+import { specialize } from './exec-fast';
 
 export type StepOutcome =
   | { kind: 'ok' }
@@ -69,12 +70,27 @@ export interface CpuOptions {
   system?: SystemOps | null;
   /** PortIO for IN/OUT in the bare-metal fallback (and for SystemOps implementations to use) */
   io?: PortIO;
+  /** default true: see Cpu.fastPaths */
+  fastPaths?: boolean;
 }
 
 const NO_IO: PortIO = { in: () => 0xffffffff, out: () => {} };
 
 export class Cpu {
-  state: CpuState;
+  private st: CpuState;
+  /** state.gpr viewed as 32-bit halves (little-endian hosts), for the fast paths in exec-fast.ts */
+  gpr32: Uint32Array;
+  get state(): CpuState {
+    return this.st;
+  }
+  set state(s: CpuState) {
+    this.st = s;
+    this.gpr32 = new Uint32Array(s.gpr.buffer, s.gpr.byteOffset, 32);
+    this.invalidateCode();
+  }
+  /** use the number-based handlers of exec-fast.ts where they apply (tests turn this off to
+   *  exercise the generic handlers too) */
+  readonly fastPaths: boolean;
   mem: LinearMemory;
   io: PortIO;
   system: SystemOps | null;
@@ -99,7 +115,9 @@ export class Cpu {
   private rngState: number;
 
   constructor(state: CpuState, mem: LinearMemory, opts: CpuOptions = {}) {
-    this.state = state;
+    this.st = state;
+    this.gpr32 = new Uint32Array(state.gpr.buffer, state.gpr.byteOffset, 32);
+    this.fastPaths = opts.fastPaths ?? true;
     this.mem = mem;
     this.io = opts.io ?? NO_IO;
     this.system = opts.system ?? null;
@@ -193,7 +211,7 @@ export class Cpu {
     const insn = r;
     let exec: Handler | undefined;
     if (isSystemInstruction(insn)) exec = systemDispatch;
-    else exec = HANDLERS[insn.op];
+    else exec = (this.fastPaths ? specialize(insn) : undefined) ?? HANDLERS[insn.op];
     if (exec === undefined) exec = unimplemented;
     const length = BigInt(insn.length);
     const d: Decoded = { insn, exec, next: (rip + length) & MASK[8], gen: this.gen, fall: undefined, taken: undefined };

@@ -2,8 +2,8 @@
 // boot and loader. The toolchain (assembler, kernel sources) is passed in so this file imports
 // nothing it cannot run without; machine.ts wires the real ones.
 //
-// Reverse execution: while recording, each step keeps an UndoRecord with the old register file
-// (a compact copy), every physical write's old bytes (through PhysicalMemory.journal), every MSR's
+// Reverse execution: while recording, each step keeps (in flat chunks, see HistoryChunk) the old
+// register file, every physical write's old bytes (through PhysicalMemory.journal), every MSR's
 // old value (System.journalMsr), the RDRAND generator state and the device state. undo() puts all
 // of it back, newest first. The TLB and the decode cache are dropped on undo (they are caches:
 // refilling them is always correct).
@@ -74,15 +74,25 @@ function loadRegs(s: CpuState, r: RegFile): void {
   s.halted = r.halted;
 }
 
-interface UndoRecord {
-  regs: RegFile;
-  /** physical address, old bytes, in write order */
-  mem: [number, Uint8Array][];
-  msr: [number, bigint | undefined][];
-  rng: number;
-  dev: DeviceState;
-  final: StopReason | null;
+/**
+ * The undo history, stored flat so that recording allocates almost nothing per instruction
+ * (a million small retained objects would make every garbage collection copy them all):
+ * per instruction, 29 u64 register slots, 4 numbers and 12 references in typed/plain arrays
+ * grouped in chunks of CHUNK instructions. The references point at objects system.ts replaces
+ * rather than mutates (segment caches, GDTR/IDTR/TR, device state) plus the instruction's write
+ * journal: [physical address, old bytes] pairs and [-(msr + 1), old value] pairs, or null.
+ */
+const CHUNK = 4096;
+const NREG = 29; // gpr 0-15, rip, cr0, cr2, cr3, cr4, efer, retired, segment bases 0-5
+const NNUM = 4; // rflags, cpl, halted, rng
+const NREF = 12; // segments 0-5, gdtr, idtr, tr, device state, final stop, journal
+class HistoryChunk {
+  regs = new BigUint64Array(CHUNK * NREG);
+  nums = new Float64Array(CHUNK * NNUM);
+  refs: unknown[] = new Array(CHUNK * NREF);
+  count = 0;
 }
+type Journal = (number | Uint8Array | bigint | undefined)[];
 
 interface Snapshot {
   regs: RegFile;
@@ -180,9 +190,13 @@ export class RingstepMachine implements Machine {
 
   private recording = false;
   private maxHistory = 100_000;
-  private history: UndoRecord[] = [];
-  private historyStart = 0; // ring-buffer head: history[historyStart..] oldest first
-  private rec: UndoRecord | null = null;
+  private chunks: HistoryChunk[] = [];
+  /** entries of chunks[0] already dropped (beyond the bound) */
+  private chunkStart = 0;
+  private spareChunk: HistoryChunk | null = null;
+  /** the write journal of the instruction being recorded (null until its first write) */
+  private journal: Journal | null = null;
+  private journaling = false;
 
   constructor(opts: MachineOptions, tools: Toolchain) {
     this.phys = new PhysicalMemory(opts.memorySize ?? DEFAULT_MEMORY);
@@ -200,10 +214,7 @@ export class RingstepMachine implements Machine {
     this.mmu.invalidateCode = (p) => this.core.invalidateCode(p);
     this.system.onRing = (c) => this.emit({ kind: 'ring', from: c.from, to: c.to, how: c.how, address: c.address });
     this.system.journalMsr = (n, old) => {
-      if (this.rec) this.rec.msr.push([n, old]);
-    };
-    this.phys.journal = (addr, old) => {
-      if (this.rec) this.rec.mem.push([addr, old]);
+      if (this.journaling) (this.journal ??= []).push(-(n + 1), old);
     };
     this.maxInstructions = opts.maxInstructions ?? Number.MAX_SAFE_INTEGER;
     this.mitigations = { ...ALL_MITIGATIONS, ...(opts.mitigations ?? {}) };
@@ -257,7 +268,7 @@ export class RingstepMachine implements Machine {
       traced: !!opts.strace,
     });
     this.phys.journal = (addr, old) => {
-      if (this.rec) this.rec.mem.push([addr, old]);
+      if (this.journaling) (this.journal ??= []).push(addr, old);
     };
     this.mmu.flushAll();
   }
@@ -291,16 +302,7 @@ export class RingstepMachine implements Machine {
     if (Number(this.cpu.retired) >= this.maxInstructions) {
       return { kind: 'limit', message: `stopped after ${this.maxInstructions} instructions (--max-instructions)` };
     }
-    if (this.recording) {
-      this.rec = {
-        regs: saveRegs(this.cpu),
-        mem: [],
-        msr: [],
-        rng: this.rngState,
-        dev: this.devices.st,
-        final: this.final,
-      };
-    }
+    if (this.recording) this.beginRecord();
     const out = this.core.step();
     // A HLT with nothing to wake the CPU ends the run; the record keeps it undoable.
     let reason: StopReason | null = null;
@@ -312,10 +314,7 @@ export class RingstepMachine implements Machine {
       this.pendingStop = null;
     }
     if (reason && reason.kind !== 'halted') this.final = reason;
-    if (this.rec) {
-      this.pushHistory(this.rec);
-      this.rec = null;
-    }
+    if (this.journaling) this.endRecord();
     return reason;
   }
 
@@ -440,8 +439,7 @@ export class RingstepMachine implements Machine {
     this.final = s.final;
     this.pendingStop = null;
     this.system.tripleFault = null;
-    this.history = [];
-    this.historyStart = 0;
+    this.clearHistory();
     this.dropCaches();
   }
 
@@ -455,42 +453,128 @@ export class RingstepMachine implements Machine {
   setRecording(on: boolean, maxInstructions?: number): void {
     this.recording = on;
     if (maxInstructions !== undefined) this.maxHistory = Math.max(1, maxInstructions);
-    if (!on) {
-      this.history = [];
-      this.historyStart = 0;
-    }
+    if (!on) this.clearHistory();
+  }
+
+  private clearHistory(): void {
+    this.chunks = [];
+    this.chunkStart = 0;
   }
 
   get historyLength(): number {
-    return this.history.length - this.historyStart;
+    let n = -this.chunkStart;
+    for (const c of this.chunks) n += c.count;
+    return n;
   }
 
-  private pushHistory(r: UndoRecord): void {
-    this.history.push(r);
-    if (this.history.length - this.historyStart > this.maxHistory) {
-      this.history[this.historyStart++] = undefined as unknown as UndoRecord;
-      // Compact now and then so the array does not grow without bound.
-      if (this.historyStart > 4096 && this.historyStart * 2 > this.history.length) {
-        this.history = this.history.slice(this.historyStart);
-        this.historyStart = 0;
+  private beginRecord(): void {
+    let c = this.chunks[this.chunks.length - 1];
+    if (!c || c.count === CHUNK) {
+      c = this.spareChunk ?? new HistoryChunk();
+      this.spareChunk = null;
+      c.count = 0;
+      this.chunks.push(c);
+    }
+    const s = this.cpu;
+    const i = c.count;
+    const r = c.regs;
+    const ro = i * NREG;
+    r.set(s.gpr, ro);
+    r[ro + 16] = s.rip;
+    r[ro + 17] = s.cr0;
+    r[ro + 18] = s.cr2;
+    r[ro + 19] = s.cr3;
+    r[ro + 20] = s.cr4;
+    r[ro + 21] = s.efer;
+    r[ro + 22] = s.retired;
+    const f = c.refs;
+    const fo = i * NREF;
+    for (let k = 0; k < 6; k++) {
+      r[ro + 23 + k] = s.seg[k].base; // bases are mutated in place (SWAPGS, WRMSR FS/GS_BASE)
+      f[fo + k] = s.seg[k];
+    }
+    f[fo + 6] = s.gdtr;
+    f[fo + 7] = s.idtr;
+    f[fo + 8] = s.tr;
+    f[fo + 9] = this.devices.st;
+    f[fo + 10] = this.final;
+    const no = i * NNUM;
+    c.nums[no] = s.rflags;
+    c.nums[no + 1] = s.cpl;
+    c.nums[no + 2] = s.halted ? 1 : 0;
+    c.nums[no + 3] = this.rngState;
+    this.journal = null;
+    this.journaling = true;
+  }
+
+  private endRecord(): void {
+    const c = this.chunks[this.chunks.length - 1];
+    c.refs[c.count * NREF + 11] = this.journal;
+    c.count++;
+    this.journal = null;
+    this.journaling = false;
+    // Drop the oldest entries beyond the bound, a whole chunk at a time once it is used up.
+    if (this.historyLength > this.maxHistory) {
+      this.chunkStart++;
+      if (this.chunkStart === this.chunks[0].count) {
+        this.chunks.shift();
+        this.chunkStart = 0;
       }
     }
   }
 
   undo(): boolean {
     if (this.historyLength === 0) return false;
-    const r = this.history.pop()!;
-    for (let i = r.mem.length - 1; i >= 0; i--) this.phys.restoreBytes(r.mem[i][0], r.mem[i][1]);
-    for (let i = r.msr.length - 1; i >= 0; i--) {
-      const [n, old] = r.msr[i];
-      if (MSRS_IN_REGS.has(n)) continue;
-      if (old === undefined) this.cpu.msr.delete(n);
-      else this.cpu.msr.set(n, old);
+    const c = this.chunks[this.chunks.length - 1];
+    const i = --c.count;
+    const r = c.regs;
+    const ro = i * NREG;
+    const f = c.refs;
+    const fo = i * NREF;
+    const journal = f[fo + 11] as Journal | null;
+    if (journal) {
+      for (let j = journal.length - 2; j >= 0; j -= 2) {
+        const key = journal[j] as number;
+        if (key >= 0) this.phys.restoreBytes(key, journal[j + 1] as Uint8Array);
+        else {
+          const n = -key - 1;
+          if (MSRS_IN_REGS.has(n)) continue; // EFER, FS/GS base come back with the registers
+          const old = journal[j + 1] as bigint | undefined;
+          if (old === undefined) this.cpu.msr.delete(n);
+          else this.cpu.msr.set(n, old);
+        }
+      }
     }
-    loadRegs(this.cpu, r.regs);
-    this.rngState = r.rng;
-    this.devices.st = r.dev;
-    this.final = r.final;
+    const s = this.cpu;
+    s.gpr.set(r.subarray(ro, ro + 16));
+    s.rip = r[ro + 16];
+    s.cr0 = r[ro + 17];
+    s.cr2 = r[ro + 18];
+    s.cr3 = r[ro + 19];
+    s.cr4 = r[ro + 20];
+    s.efer = r[ro + 21];
+    s.retired = r[ro + 22];
+    for (let k = 0; k < 6; k++) {
+      const seg = f[fo + k] as Segment;
+      const base = r[ro + 23 + k];
+      s.seg[k] = seg.base === base ? seg : { ...seg, base };
+    }
+    s.gdtr = f[fo + 6] as TableReg;
+    s.idtr = f[fo + 7] as TableReg;
+    s.tr = f[fo + 8] as CpuState['tr'];
+    this.devices.st = f[fo + 9] as DeviceState;
+    this.final = f[fo + 10] as StopReason | null;
+    const no = i * NNUM;
+    s.rflags = c.nums[no];
+    s.cpl = c.nums[no + 1];
+    s.halted = c.nums[no + 2] === 1;
+    this.rngState = c.nums[no + 3];
+    f.fill(undefined, fo, fo + NREF);
+    if (c.count === 0 || (this.chunks.length === 1 && c.count === this.chunkStart)) {
+      this.chunks.pop();
+      if (this.chunks.length === 0) this.chunkStart = 0;
+      this.spareChunk = c;
+    }
     this.pendingStop = null;
     this.system.tripleFault = null;
     this.dropCaches();

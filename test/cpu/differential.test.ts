@@ -42,7 +42,7 @@ function undefinedMask(insn: Instruction, regs: BigUint64Array): number {
   return mask;
 }
 
-test(`differential: ${vectors.cases} host-CPU vectors (${vectors.host})`, (t) => {
+for (const fastPaths of [true, false]) test(`differential: ${vectors.cases} host-CPU vectors (${vectors.host}), ${fastPaths ? 'fast paths on' : 'generic handlers only'}`, (t) => {
   const scratch = new Uint8Array(SCRATCH_SIZE);
   const perOp = new Map<string, { cases: number; bad: number }>();
   const failures: string[] = [];
@@ -68,7 +68,7 @@ test(`differential: ${vectors.cases} host-CPU vectors (${vectors.host})`, (t) =>
     const code = mem.map(page, 0x2000);
     code.set(bytes, Number(addr - page));
     const state = new CpuState();
-    const cpu = new Cpu(state, mem);
+    const cpu = new Cpu(state, mem, { fastPaths });
 
     for (const c of g.cases) {
       total++;

@@ -79,7 +79,7 @@ function packageVsix() {
   cpSync(ignore, join(stage, '.vscodeignore'));
   const out = join(work, 'ringstep.vsix');
   rmSync(out, { force: true });
-  sh(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], { env: { ...process.env }, cwd: stage, ...{} });
+  shIn(stage, process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', out]);
   return out;
 }
 

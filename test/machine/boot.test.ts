@@ -66,3 +66,24 @@ test('boot state at startup_64 follows BOOT.md', () => {
   assert.notEqual(m.readVirtual(0x401000n, 1)[0], null);
   s.cr3 = kernelCr3;
 });
+
+test('a user program given as sources is assembled by our assembler at 0x401000', async () => {
+  const { assemble } = await import('../../emulator/asm/index');
+  const { createMachineWith } = await import('../../emulator/machine/machine-core');
+  const { fixtureKernel } = await import('./helpers');
+  const text = `  .globl _start\n_start:\n${HELLO}`;
+  const m = createMachineWith({ program: { kind: 'sources', files: [{ name: '/src/hello.s', text }] }, kernelImage: fixtureKernel() }, { assemble });
+  assert.deepEqual(m.diagnostics, []);
+  assert.equal(m.userImage.entry, 0x401000n);
+  let out = '';
+  m.on((e) => {
+    if (e.kind === 'stdout') out += String.fromCharCode(...e.bytes);
+  });
+  assert.deepEqual(m.run(100000), { kind: 'exited', status: 7 });
+  assert.equal(out, 'hello\n');
+  const line = m.lineAt(0x401000n);
+  assert.equal(line?.file, '/src/hello.s');
+  assert.deepEqual(m.addressesFor('/src/hello.s', line!.line), [0x401000n]);
+  assert.equal(m.symbolAt(0x401002n)?.symbol.name, '_start');
+  assert.equal(m.sources.get('/src/hello.s'), text);
+});

@@ -249,3 +249,26 @@ test('a fault while delivering a fault becomes #DF on its IST stack; a fault in 
   assert.equal(r.kind, 'fault');
   assert.match((r as { explanation: string }).explanation, /triple fault/);
 });
+
+test('ptRegsAddress() is cpu_current_top_of_stack - 168, where entry built pt_regs', () => {
+  const m = machineFor('ptregs', `
+  mov $39, %eax
+  mov $0x1111, %edi
+  mov $0x2222, %esi
+  mov $0x3333, %edx
+  mov $0x4444, %r10d
+  mov $0x5555, %r8d
+  mov $0x6666, %r9d
+  syscall
+  mov $60, %eax
+  syscall`);
+  runTo(m, sym(m, 'entry_after_pt_regs'));
+  assert.equal(m.ptRegsAddress(), m.cpu.gpr[4]);
+  const p = m.ptRegsAddress();
+  const f = (off: number) => u64At(m, p + BigInt(off));
+  assert.deepEqual([f(112), f(104), f(96), f(56), f(72), f(64)], [0x1111n, 0x2222n, 0x3333n, 0x4444n, 0x5555n, 0x6666n]);
+  assert.equal(f(120), 39n);
+  assert.equal(f(80), BigInt.asUintN(64, -38n));
+  assert.equal(f(136), 0x33n);
+  assert.equal(f(160), 0x2bn);
+});

@@ -4,9 +4,9 @@
 # exit, the signal number (| 0x80 if a core was dumped) for a kill. This machine's "parent" is the
 # host: the status goes out on port 0x501 (BOOT.md) and the machine stops.
 
-.include "generated/asm-offsets.h"
-.include "linux/linkage.h"
-.include "asm/thread_info.h"
+.include "include/generated/asm-offsets.h"
+.include "include/linux/linkage.h"
+.include "include/asm/thread_info.h"
 
 .equ TASK_EXIT_PORT, 0x501
 

@@ -12,14 +12,14 @@
 # task_struct (blocked, pending_signal) and, for the 64 handlers and the queued siginfos, in
 # init_sighand and sigqueue_info below.
 
-.include "generated/asm-offsets.h"
-.include "linux/linkage.h"
-.include "asm/thread_info.h"
-.include "asm/segment.h"
-.include "asm/processor-flags.h"
-.include "asm/unistd_64.h"
-.include "uapi/asm/errno.h"
-.include "partb/partb.h"
+.include "include/generated/asm-offsets.h"
+.include "include/linux/linkage.h"
+.include "include/asm/thread_info.h"
+.include "include/asm/segment.h"
+.include "include/asm/processor-flags.h"
+.include "include/asm/unistd_64.h"
+.include "include/uapi/asm/errno.h"
+.include "include/partb/partb.h"
 
 # Signals that a fault raises synchronously are delivered first (kernel/signal.c SYNCHRONOUS_MASK),
 # so the handler sees the fault before any kill() that raced with it.
@@ -536,6 +536,9 @@ SYM_FUNC_START arch_do_signal_or_restart
 	call	handle_signal
 	jmp	.Ldsr_out
 .Lno_signal:
+	# Nothing deliverable is left (or only blocked signals): TIF_SIGPENDING must go, or the exit
+	# loop would call us forever.
+	call	recalc_sigpending
 	# No handler ran: a syscall interrupted with a restart code is simply executed again.
 	# orig_ax == -1 means "not in a syscall" (an exception, or after sigreturn).
 	cmpq	$-1, pt_regs_orig_ax(%rbx)

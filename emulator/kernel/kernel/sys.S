@@ -3,13 +3,13 @@
 # The identity syscalls just read `current`. They are the cheapest syscalls there are, which is
 # why getpid is the classic way to measure the cost of the SYSCALL/SYSRET round trip itself.
 
-.include "generated/asm-offsets.h"
-.include "linux/linkage.h"
-.include "asm/thread_info.h"
-.include "asm/msr-index.h"
-.include "asm/page_types.h"
-.include "uapi/asm/errno.h"
-.include "partb/partb.h"
+.include "include/generated/asm-offsets.h"
+.include "include/linux/linkage.h"
+.include "include/asm/thread_info.h"
+.include "include/asm/msr-index.h"
+.include "include/asm/page_types.h"
+.include "include/uapi/asm/errno.h"
+.include "include/partb/partb.h"
 
 .equ UTS_LEN, 65			# each field of struct new_utsname, NUL included
 .equ NEW_UTSNAME_SIZE, 6 * UTS_LEN

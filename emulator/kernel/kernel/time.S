@@ -4,10 +4,10 @@
 # kernel reads one instruction as one nanosecond. So the same program always sees the same clock,
 # which is what makes stepping backwards and repeatable tests possible.
 
-.include "generated/asm-offsets.h"
-.include "linux/linkage.h"
-.include "uapi/asm/errno.h"
-.include "partb/partb.h"
+.include "include/generated/asm-offsets.h"
+.include "include/linux/linkage.h"
+.include "include/uapi/asm/errno.h"
+.include "include/partb/partb.h"
 
 # CLOCK_REALTIME starts at Linux 6.12's release day, 2024-11-17 00:00:00 UTC.
 .equ REALTIME_EPOCH_SEC, 1731801600

@@ -3,10 +3,10 @@
 # Linux mixes many entropy sources into a ChaCha-based generator; this kernel draws straight from
 # RDRAND, which the machine feeds from its seeded generator, so runs are repeatable.
 
-.include "generated/asm-offsets.h"
-.include "linux/linkage.h"
-.include "uapi/asm/errno.h"
-.include "partb/partb.h"
+.include "include/generated/asm-offsets.h"
+.include "include/linux/linkage.h"
+.include "include/uapi/asm/errno.h"
+.include "include/partb/partb.h"
 
 .equ GETRANDOM_CHUNK, 64
 

@@ -2,7 +2,7 @@
 # (include/uapi/asm-generic/signal.h, siginfo.h, arch/x86/include/uapi/asm/sigcontext.h), seccomp
 # (include/uapi/linux/seccomp.h, filter.h), memory (include/uapi/asm-generic/mman-common.h),
 # prctl/arch_prctl numbers, and the SYSCALL_DEFINE-style wrapper these files use.
-# Needs: include/generated/asm-offsets.h, include/linux/linkage.h
+# Needs: include/generated/asm-offsets.h, include/linux/linkage.h (include them first)
 
 # ---- signals -------------------------------------------------------------------------------------
 .equ SIGHUP, 1

@@ -1,0 +1,90 @@
+// `npm run bench`: throughput figures, printed as a table (never asserted — these machines are
+// noisy). Guest programs in bench/programs are built by our own assembler, run in the emulator
+// under the guest kernel, and run natively as the same ELF with a larger iteration count.
+import { readFileSync, writeFileSync, chmodSync, mkdirSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { assemble, writeElf } from '../emulator/asm/index';
+import { createMachine } from '../emulator/machine/machine';
+
+const root = resolve(__dirname, '..');
+const work = join(root, '.tmp', 'bench');
+
+function build(name: string, iterations: number) {
+  const path = join(root, 'bench', 'programs', name + '.s');
+  const result = assemble([{ name: path, text: readFileSync(path, 'utf8') }], { defsym: { ITER: BigInt(iterations) } });
+  if (!result.image) throw new Error(result.diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join('\n'));
+  return result.image;
+}
+
+/** Emulated: instructions per second over the whole run (kernel boot and exit included). */
+function emulated(name: string, iterations: number, record: boolean) {
+  const image = build(name, iterations);
+  const elf = writeElf(image);
+  const machine = createMachine({ program: { kind: 'elf', name, bytes: elf } });
+  if (record) machine.setRecording(true, 1_000_000);
+  const before = machine.cpu.retired;
+  const t0 = performance.now();
+  for (;;) {
+    const stop = machine.run(1_000_000);
+    if (stop.kind !== 'budget') break;
+  }
+  const ms = performance.now() - t0;
+  const instructions = Number(machine.cpu.retired - before);
+  return { instructions, ms, ips: (instructions / ms) * 1000 };
+}
+
+/** Native: wall time of the same program with `iterations`, minus a 1-iteration run (exec cost). */
+function native(name: string, iterations: number): number {
+  mkdirSync(work, { recursive: true });
+  const time = (n: number) => {
+    const exe = join(work, `${name}-${n}`);
+    if (!existsSync(exe)) {
+      writeFileSync(exe, writeElf(build(name, n)));
+      chmodSync(exe, 0o755);
+    }
+    let best = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      spawnSync(exe);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
+  };
+  return Math.max(time(iterations) - time(1), 0.001);
+}
+
+async function main() {
+  const rows: Record<string, string | number>[] = [];
+  const EMU_ITER: Record<string, number> = { sieve: 40, hash: 60, sort: 2 };
+  for (const name of ['sieve', 'hash', 'sort']) {
+    const iter = EMU_ITER[name];
+    const plain = emulated(name, iter, false);
+    const rec = emulated(name, iter, true);
+    const nativeMs = native(name, iter * 200) / 200;
+    rows.push({
+      program: name,
+      'guest instructions': plain.instructions,
+      'emulated Minstr/s': +(plain.ips / 1e6).toFixed(2),
+      'recording Minstr/s': +(rec.ips / 1e6).toFixed(2),
+      'recording/plain': +(rec.ips / plain.ips).toFixed(2),
+      'slowdown vs native': Math.round(plain.ms / nativeMs),
+    });
+  }
+  console.log('\nEmulator throughput (in-process, no breakpoints)');
+  console.table(rows);
+
+  const adapterBench = join(root, 'bench', 'adapter.ts');
+  if (existsSync(adapterBench)) {
+    const mod = await import(adapterBench);
+    const figures = await mod.run();
+    console.log('\nDebug adapter');
+    console.table(figures);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

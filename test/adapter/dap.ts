@@ -1,0 +1,93 @@
+// Shared helpers for the DAP tests: build the adapter bundle (exactly as build.mjs builds it, to
+// dist/debugAdapter.js; written to a temporary name and renamed, so parallel test files never see
+// half a file), start DebugClient against `node dist/debugAdapter.js`, and small query helpers.
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..', '..');
+export const ADAPTER = join(ROOT, 'dist', 'debugAdapter.js');
+export const FIXTURES = join(__dirname, 'fixtures');
+
+let built: Promise<void> | undefined;
+
+export function buildAdapter(): Promise<void> {
+  built ??= (async () => {
+    mkdirSync(join(ROOT, 'dist'), { recursive: true });
+    const tmp = `${ADAPTER}.${process.pid}.tmp`;
+    await esbuild.build({
+      entryPoints: [join(ROOT, 'debug-adapter', 'main.ts')], outfile: tmp, bundle: true, platform: 'node',
+      format: 'cjs', target: 'node20', sourcemap: false, external: ['vscode'], logLevel: 'error',
+    });
+    renameSync(tmp, ADAPTER);
+  })();
+  return built;
+}
+
+export async function startClient(): Promise<DebugClient> {
+  await buildAdapter();
+  const dc = new DebugClient('node', ADAPTER, 'ringstep', { cwd: ROOT }, !!process.env.RINGSTEP_ADAPTER_STDERR);
+  dc.defaultTimeout = 15_000;
+  await dc.start();
+  await dc.initializeRequest();
+  return dc;
+}
+
+/** Launch and wait until configured; returns the launch promise's result once the session is set up. */
+export async function launch(dc: DebugClient, args: Record<string, unknown>, setup?: () => Promise<unknown>): Promise<void> {
+  const initialized = dc.waitForEvent('initialized');
+  const launched = dc.launchRequest(args as DebugProtocol.LaunchRequestArguments);
+  await Promise.race([initialized, launched]);
+  await initialized;
+  if (setup) await setup();
+  await dc.configurationDoneRequest();
+  await launched;
+}
+
+export function lineOf(file: string, pattern: RegExp, after?: RegExp): number {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let start = 0;
+  if (after) start = lines.findIndex((l) => after.test(l));
+  const i = lines.findIndex((l, k) => k > start && pattern.test(l));
+  if (i < 0) throw new Error(`no line matching ${pattern} in ${file}`);
+  return i + 1;
+}
+
+export async function stopped(dc: DebugClient, action: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+  const ev = dc.waitForEvent('stopped');
+  await action();
+  return (await ev) as DebugProtocol.StoppedEvent;
+}
+
+export async function frames(dc: DebugClient): Promise<DebugProtocol.StackFrame[]> {
+  return (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+}
+
+export async function evaluate(dc: DebugClient, expression: string, context = 'watch'): Promise<string> {
+  return (await dc.evaluateRequest({ expression, context, frameId: 1 })).body.result;
+}
+
+/** The numeric value of an expression (the first token of the result). */
+export async function value(dc: DebugClient, expression: string): Promise<bigint> {
+  return BigInt((await evaluate(dc, expression)).split(' ')[0]);
+}
+
+export async function scope(dc: DebugClient, name: string): Promise<{ ref: number; vars: DebugProtocol.Variable[] }> {
+  const scopes = (await dc.scopesRequest({ frameId: 1 })).body.scopes;
+  const s = scopes.find((x) => x.name === name);
+  if (!s) throw new Error(`no scope ${name}: ${scopes.map((x) => x.name).join(', ')}`);
+  const vars = (await dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables;
+  return { ref: s.variablesReference, vars };
+}
+
+export function variable(vars: DebugProtocol.Variable[], name: string): DebugProtocol.Variable {
+  const v = vars.find((x) => x.name === name);
+  if (!v) throw new Error(`no variable ${name}: ${vars.map((x) => x.name).join(', ')}`);
+  return v;
+}
+
+export function exists(p: string): boolean {
+  return existsSync(p);
+}
