@@ -37,6 +37,8 @@ export interface RingstepApi {
   languageReady: Promise<void>;
   /** milliseconds from activate() being called to its return */
   activationMs: number;
+  /** milliseconds from activate() being called until the language features answered (once ready) */
+  languageReadyMs?: number;
   adapterModeFor(): AdapterMode;
 }
 
@@ -104,5 +106,7 @@ export function activateCommon(context: vscode.ExtensionContext, hooks: Platform
     }),
   );
 
-  return { platform: hooks.kind, ringStatus, syscallPath, watcher, languageReady, activationMs: Date.now() - started, adapterModeFor };
+  const api: RingstepApi = { platform: hooks.kind, ringStatus, syscallPath, watcher, languageReady, activationMs: Date.now() - started, adapterModeFor };
+  void languageReady.then(() => { api.languageReadyMs = Date.now() - started; }, () => undefined);
+  return api;
 }

@@ -4,10 +4,11 @@
 
 import type * as vscode from 'vscode';
 import { activateCommon, type RingstepApi } from './activate';
-import { createInlineAdapter } from './inlineAdapter';
+import { createInlineAdapter, setInlineExtensionUri } from './inlineAdapter';
 import { startInProcessLanguageFeatures } from './inProcessLanguage';
 
 export function activate(context: vscode.ExtensionContext): RingstepApi {
+  setInlineExtensionUri(context.extensionUri);
   return activateCommon(context, {
     kind: 'web',
     adapterModes: ['inline'],

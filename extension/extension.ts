@@ -6,10 +6,11 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { activateCommon, type PlatformHooks, type RingstepApi, type KernelFile } from './activate';
-import { createInlineAdapter } from './inlineAdapter';
+import { createInlineAdapter, setInlineExtensionUri } from './inlineAdapter';
 
 export function activate(context: vscode.ExtensionContext): RingstepApi {
   const dist = path.join(context.extensionPath, 'dist');
+  setInlineExtensionUri(context.extensionUri);
   const hooks: PlatformHooks = {
     kind: 'desktop',
     adapterModes: ['process', 'inline'],

@@ -1,7 +1,7 @@
 // One source file through GNU as's pipeline: lines -> macros/conditionals -> statements -> section
 // items (bytes, relaxable branches, alignment, variable-size space), then branch relaxation.
 // The linker (link.ts) takes the laid-out files, places their sections and patches fixups.
-import type { AsmOperand, EncodeRequest, EncodeResult, Symbolic } from '../isa/types';
+import type { AsmMemOperand, AsmOperand, EncodeRequest, EncodeResult, Symbolic } from '../isa/types';
 import type { AssembleOptions, Diagnostic, SourceFile, SourceLocation } from './types';
 import {
   Expr, ExprError, NotConstant, Position, Value, evaluate, exprSymbols, parseExpr, parseExprText, tokenize, u64, s64,
@@ -125,6 +125,12 @@ const MAX_SECTION_BYTES = 256 * 1024 * 1024;
 const BRANCH_RELAXABLE = /^(jmp|jmpq|j(o|no|b|c|nae|ae|nb|nc|e|z|ne|nz|be|na|a|nbe|s|ns|p|pe|np|po|l|nge|ge|nl|le|ng|g|nle))$/;
 const BRANCH_REL8_ONLY = /^(loop|loopl|loopq|loope|loopz|loopne|loopnz|jrcxz|jecxz)$/;
 const BRANCH_CALL = /^(call|callq|xbegin)$/;
+/** The segment a memory operand uses without an override: %ss with an %rsp/%rbp base, else %ds. */
+function defaultSegment(m: AsmMemOperand): number {
+  const SS = 2, DS = 3;
+  return m.base === 4 || m.base === 5 ? SS : DS;
+}
+
 const PREFIXES = new Set(['rep', 'repe', 'repz', 'repne', 'repnz', 'lock', 'data16', 'addr32', 'rex', 'rex.w']);
 const PREFIX_BYTE: Record<string, number> = { rep: 0xf3, repe: 0xf3, repz: 0xf3, repne: 0xf2, repnz: 0xf2, lock: 0xf0, data16: 0x66, addr32: 0x67, rex: 0x40, 'rex.w': 0x48 };
 
@@ -1037,7 +1043,15 @@ export class FileAssembler {
         return;
       }
     }
-    const operands = this.syntax === 'att' ? parsed.reverse() : parsed;
+    // AT&T lists operands in reverse Intel order, except `enter` (imm16, imm8 in both syntaxes)
+    const operands = this.syntax === 'att' && !/^enter[wq]?$/.test(mnemonic) ? parsed.reverse() : parsed;
+    // like GNU as, an explicit segment override equal to the default segment emits no prefix
+    for (const o of operands) if (o.kind === 'mem' && o.seg !== null && o.seg === defaultSegment(o)) o.seg = null;
+    // Intel `ins WORD PTR es:[rdi],dx`: the size lives on the memory operand; say it in the mnemonic
+    if (this.syntax === 'intel' && mnemonic === 'ins') {
+      const m = operands.find((o) => o.kind === 'mem');
+      if (m?.kind === 'mem' && m.size && m.size <= 4) mnemonic = 'ins' + ({ 1: 'b', 2: 'w', 4: 'l' } as Record<number, string>)[m.size];
+    }
     const req: EncodeRequest = { mnemonic, operands, syntax: this.syntax };
     if (prefixes.length) req.prefixes = prefixes as EncodeRequest['prefixes'];
     const rel = operands.find((o) => o.kind === 'rel');

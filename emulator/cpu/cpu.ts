@@ -7,6 +7,10 @@
 //   4096-slot array of decoded entries (instruction + its handler, resolved once). Writes to code
 //   must call invalidateCode(page): the memory learns which pages hold cached code through the
 //   optional CodeWatchingMemory.watchCode hook (system-ops.ts).
+// - The hot loop: each cached decode links to the decode that followed it (fall-through / taken),
+//   so most steps need no map lookup; register-only ALU/mov/inc/dec and jcc forms get number-based
+//   handlers from exec-fast.ts (no BigInt allocation). Callers that swap `mem` must call
+//   invalidateCode().
 // - Instruction semantics live in exec.ts as one handler per `op` (isa/table.ts). Handlers read
 //   all their inputs and perform their memory writes before writing registers, so a #PF/#GP thrown
 //   by the memory leaves registers untouched; step() additionally restores RFLAGS and never moves

@@ -193,6 +193,8 @@ export class RingstepMachine implements Machine {
   private chunks: HistoryChunk[] = [];
   /** entries of chunks[0] already dropped (beyond the bound) */
   private chunkStart = 0;
+  /** entries held (sum of chunk counts minus chunkStart) */
+  private historyCount = 0;
   private spareChunk: HistoryChunk | null = null;
   /** the write journal of the instruction being recorded (null until its first write) */
   private journal: Journal | null = null;
@@ -459,12 +461,11 @@ export class RingstepMachine implements Machine {
   private clearHistory(): void {
     this.chunks = [];
     this.chunkStart = 0;
+    this.historyCount = 0;
   }
 
   get historyLength(): number {
-    let n = -this.chunkStart;
-    for (const c of this.chunks) n += c.count;
-    return n;
+    return this.historyCount;
   }
 
   private beginRecord(): void {
@@ -511,10 +512,12 @@ export class RingstepMachine implements Machine {
     const c = this.chunks[this.chunks.length - 1];
     c.refs[c.count * NREF + 11] = this.journal;
     c.count++;
+    this.historyCount++;
     this.journal = null;
     this.journaling = false;
     // Drop the oldest entries beyond the bound, a whole chunk at a time once it is used up.
-    if (this.historyLength > this.maxHistory) {
+    if (this.historyCount > this.maxHistory) {
+      this.historyCount--;
       this.chunkStart++;
       if (this.chunkStart === this.chunks[0].count) {
         this.chunks.shift();
@@ -527,6 +530,7 @@ export class RingstepMachine implements Machine {
     if (this.historyLength === 0) return false;
     const c = this.chunks[this.chunks.length - 1];
     const i = --c.count;
+    this.historyCount--;
     const r = c.regs;
     const ro = i * NREG;
     const f = c.refs;

@@ -99,7 +99,7 @@ export class AsmLanguageService {
   private readInclude(name: string, fromFile: string): SourceFile | undefined {
     const dir = fromFile.includes('/') ? fromFile.slice(0, fromFile.lastIndexOf('/') + 1) : '';
     for (const d of this.docs.values()) {
-      if (d.name === dir + name || d.name === name || d.kernelPath === name || d.name.endsWith('/' + name)) return { name: d.name, text: d.text };
+      if (d.name === dir + name || d.name === name || d.kernelPath === name || d.kernelPath === `include/${name}` || d.name.endsWith('/' + name)) return { name: d.name, text: d.text };
     }
     return undefined;
   }

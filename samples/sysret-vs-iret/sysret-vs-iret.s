@@ -1,9 +1,10 @@
 # sysret-vs-iret: the kernel leaves by SYSRET only when that is safe; otherwise by IRET.
 # 1. getpid() with ordinary flags: every check in syscall_exit... passes -> sysretq.
-# 2. getpid() with the trap flag (TF) set: SYSRET cannot restore TF safely (it would trap in user
-#    mode at once, before the kernel is done), so the kernel returns through iretq. TF then
-#    single-steps one user instruction and a SIGTRAP arrives; our handler clears TF in the saved
-#    flags and returns through rt_sigreturn - which itself always leaves through IRET.
+# 2. getpid() with the trap flag (TF) set. Single-stepping first stops us before the `syscall`
+#    (SIGTRAP; the handler keeps TF on and returns through rt_sigreturn, which always leaves by
+#    IRET). The syscall then runs with TF in the saved flags, and SYSRET cannot restore TF safely,
+#    so the kernel returns through iretq; one more user instruction is stepped, a second SIGTRAP
+#    arrives, and this time the handler clears TF.
 # Set breakpoints on both `syscall` lines and Step Into each: watch which exit path runs.
 
         .set SYS_write, 1
@@ -14,6 +15,7 @@
         .set SIGTRAP, 5
         .set SA_SIGINFO, 4
         .set SA_RESTORER, 0x04000000
+        .set UC_RIP, 40 + 16 * 8        # ucontext.uc_mcontext.gregs[REG_RIP]
         .set UC_EFLAGS, 40 + 17 * 8     # ucontext.uc_mcontext.gregs[REG_EFL]
         .set X86_EFLAGS_TF, 0x100
 
@@ -35,10 +37,11 @@ _start:
         popfq
         movl    $SYS_getpid, %eax
         syscall                         # returns through iretq
+stepped:
         nop                             # single-stepped: SIGTRAP after this instruction
         nop
 
-        cmpl    $1, traps(%rip)
+        cmpl    $2, traps(%rip)
         jne     bad
         movl    $SYS_write, %eax
         movl    $1, %edi
@@ -56,8 +59,11 @@ out:
 # void on_sigtrap(int sig, siginfo_t *info, ucontext_t *uc)
 on_sigtrap:
         incl    traps(%rip)
+        leaq    stepped(%rip), %rax
+        cmpq    %rax, UC_RIP(%rdx)      # still before the syscall's return? keep stepping
+        jbe     1f
         andq    $~X86_EFLAGS_TF, UC_EFLAGS(%rdx)    # stop single-stepping after sigreturn
-        ret
+1:      ret
 
 restore_rt:
         movl    $SYS_rt_sigreturn, %eax
@@ -72,5 +78,5 @@ act:    .quad   on_sigtrap
 traps:  .long   0
 
         .section .rodata
-msg:    .ascii  "one SYSRET, one IRET, one SIGTRAP\n"
+msg:    .ascii  "SYSRET for the plain call, IRET with TF set, two SIGTRAPs\n"
         .set    msg_len, . - msg

@@ -16,6 +16,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, sta
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
+import { format } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const work = join(root, '.tmp', 'extension');
@@ -184,7 +185,7 @@ async function runExtensionSuite(env, vsix) {
       void page.exposeFunction('codeAutomationExit', (code) => { res(code); });
     });
     await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
-      const text = Array.isArray(logArgs) ? logArgs.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') : String(logArgs);
+      const text = Array.isArray(logArgs) ? format(...logArgs) : String(logArgs);
       lines.push(text);
       process.stdout.write(`  [host ${type}] ${text}\n`);
     });

@@ -12,7 +12,8 @@ describe('commands and contributions', function () {
     for (const c of ['ringstep.debugThisProgram', 'ringstep.openSamples', 'ringstep.openKernelSources', 'ringstep.copyKernelSources', 'ringstep.showSyscallPath']) {
       assert.ok(all.includes(c), c);
     }
-    console.log(`      activation took ${a.activationMs} ms (activate() body)`);
+    await a.languageReady;
+    console.log(`      activation: activate() ${a.activationMs} ms; language server ready after ${a.languageReadyMs} ms`);
   });
 
   it('copies the samples to a chosen folder', async function () {

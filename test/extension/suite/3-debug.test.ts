@@ -7,6 +7,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { api, sampleUri, waitFor, findLine, workspaceRoot } from './helpers';
 
 const CONFIG_NAME = 'cat-hostname: follow read() into the kernel';
+const FIRST = 'stops on the breakpoint on read\'s syscall, in ring 3';
 
 interface Recorder {
   session?: vscode.DebugSession;
@@ -20,6 +21,11 @@ describe('debugging cat-hostname across the ring boundary', function () {
   const rec: Recorder = { stopped: [], output: [], terminated: false };
   let trackerReg: vscode.Disposable;
   let threadId = 1;
+  let started = false;
+  beforeEach(function () {
+    // later steps need the session the first one starts: skip them (the first failure says why)
+    if (!started && this.currentTest?.title !== FIRST) this.skip();
+  });
 
   before(async function () {
     await api();
@@ -72,6 +78,7 @@ describe('debugging cat-hostname across the ring boundary', function () {
     vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(syscallLine, 0)))]);
     const folder = vscode.workspace.getWorkspaceFolder(workspaceRoot())!;
     const ev = await nextStop(() => vscode.debug.startDebugging(folder, CONFIG_NAME));
+    started = true;
     assert.equal(ev.body.reason, 'breakpoint');
     const frames = await stack();
     assert.equal(frames[0].line, syscallLine + 1);
