@@ -24,6 +24,8 @@ for (const [entry, outfile, platform] of entries) {
     sourcemap: true,
     external: ['vscode'],
     logLevel: 'warning',
+    // the web extension host has no Node built-ins; @vscode/debugadapter needs these two
+    alias: platform === 'browser' ? { events: './extension/shims/events.ts', url: './extension/shims/url.ts' } : undefined,
   };
   if (watch) await (await esbuild.context(options)).watch();
   else await esbuild.build(options);

@@ -18,6 +18,8 @@ export interface AddressBreakpoint {
   /** line breakpoints: source name and the line the code was found on */
   file?: string;
   line?: number;
+  /** function breakpoints: the name as written */
+  name?: string;
 }
 
 export interface DataBreakpoint {
@@ -129,6 +131,15 @@ export class BreakpointManager {
 
   setInstructionBreakpoints(bps: AddressBreakpoint[]): void {
     this.instructionBreakpoints = bps;
+    this.rebuild();
+  }
+
+  /** After the program is rebuilt (restart), look line and function breakpoints up again. */
+  reresolve(resolve: (bp: AddressBreakpoint) => bigint[] | undefined): void {
+    for (const bp of [...[...this.lineBreakpoints.values()].flat(), ...this.functionBreakpoints]) {
+      const a = resolve(bp);
+      if (a) { bp.addresses = a; bp.verified = a.length > 0; }
+    }
     this.rebuild();
   }
 

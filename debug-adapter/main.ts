@@ -1,37 +1,9 @@
 // Entry point of dist/debugAdapter.js: DAP over stdio by default, or `--server=PORT` to listen on
 // the loopback interface (one session per connection). Node-only: file access for launch lives
 // here, so the session itself also runs inline in a browser with another host.
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
-import { RingstepSession, AdapterHost } from './session';
-import type { HostFiles } from './launch';
-
-const nodeFiles: HostFiles = {
-  readFile: async (p) => new Uint8Array(await fs.promises.readFile(p)),
-  listDir: async (p) => {
-    try {
-      const st = await fs.promises.stat(p);
-      return st.isDirectory() ? await fs.promises.readdir(p) : undefined;
-    } catch {
-      return undefined;
-    }
-  },
-  resolve: (p, base) => path.resolve(base ?? process.cwd(), p),
-  join: (dir, name) => path.join(dir, name),
-};
-
-/** The built-in kernel sources on disk (repo layout: dist/ next to emulator/kernel). */
-function findKernelSources(): string | undefined {
-  for (const candidate of [path.join(__dirname, '..', 'emulator', 'kernel'), path.join(__dirname, 'kernel')]) {
-    if (fs.existsSync(path.join(candidate, 'arch'))) return candidate;
-  }
-  return undefined;
-}
-
-export function nodeHost(): AdapterHost {
-  return { files: nodeFiles, kernelSourceRoot: findKernelSources() };
-}
+import { RingstepSession } from './session';
+import { nodeHost } from './node-host';
 
 function main(): void {
   // The adapter must never die from a stray error: report it on stderr and carry on.

@@ -63,7 +63,7 @@ export function writeMemory(t: Target, args: DebugProtocol.WriteMemoryArguments)
   while (n < bytes.length && mapped[n] !== null) n++;
   if (n === 0 && bytes.length > 0) throw new Error(`cannot write at 0x${start.toString(16)}: not mapped in the current page tables`);
   if (!args.allowPartial && n < bytes.length) throw new Error(`only ${n} of ${bytes.length} bytes at 0x${start.toString(16)} are mapped (set allowPartial to write them)`);
-  if (n && !t.machine.writeVirtual(start, bytes.slice(0, n))) throw new Error(`the write at 0x${start.toString(16)} failed`);
+  if (n && !t.write(start, bytes.slice(0, n))) throw new Error(`the write at 0x${start.toString(16)} failed`);
   t.invalidateCode();
   return { offset: 0, bytesWritten: n };
 }

@@ -6,6 +6,7 @@
 import { DebugSession, InitializedEvent, TerminatedEvent, ExitedEvent, StoppedEvent, OutputEvent, ModuleEvent, Response } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { CreateMachine, Machine, MachineEvent, MachineOptions } from '../emulator/machine/api';
+import type { LinkedImage, SourceFile } from '../emulator/asm/types';
 import { createMachine as createRealMachine } from '../emulator/machine/machine';
 import { formatSyscall } from '../emulator/trace/strace';
 import { HostFiles, LaunchConfig, LaunchError, loadMachineOptions, validateLaunchArgs } from './launch';
@@ -19,6 +20,24 @@ import { EvalError, PT_REGS_TYPE, Value, assign, evaluate, formatValue, parse } 
 import { disassemble, parseAddress, readMemory, writeMemory } from './memory';
 
 const THREAD_ID = 1;
+
+/**
+ * Assembled kernels, shared by every session in this process (restart, the rebuild for syscall
+ * catch points, several sessions on one --server): assembling the kernel is most of a launch.
+ * Keyed by the kernel sources' names and a hash of their text ('builtin' for the bundled ones).
+ */
+const kernelCache = new Map<string, { image: LinkedImage; sources: [string, string][] }>();
+
+function kernelKey(sources: SourceFile[] | undefined): string {
+  if (!sources) return 'builtin';
+  let h = 0x811c9dc5;
+  for (const f of sources) {
+    for (const text of [f.name, f.text]) {
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    }
+  }
+  return `custom:${sources.length}:${h.toString(16)}`;
+}
 /** Instructions the kernel may take to boot before the user program's first instruction. */
 const BOOT_BUDGET = 50_000_000;
 
@@ -96,6 +115,7 @@ export class RingstepSession extends DebugSession {
   private configurationDoneWaiters: (() => void)[] = [];
   private frames?: WalkedFrame[];
   private lastException?: ExceptionDetails;
+  private lastEnded?: string;
   private output: { category: string; text: string }[] = [];
   private outputFlushScheduled = false;
   private decoders = new Map<number, TextDecoder>();
@@ -133,10 +153,10 @@ export class RingstepSession extends DebugSession {
     evaluate: (a) => this.evaluate(a),
     setExpression: (a) => this.setExpression(a),
     continue: (a, r) => this.resume(r, () => this.runner!.runUntil(), 'continue', a),
-    next: (a, r) => this.resume(r, () => stepOver(this.target!, this.runner!, this.granularity(a)), 'step', a),
-    stepIn: (a, r) => this.resume(r, () => stepInto(this.target!, this.runner!, this.granularity(a)), 'step', a),
+    next: (a, r) => { const g = this.granularity(a); this.resume(r, () => stepOver(this.target!, this.runner!, g), 'step', a); },
+    stepIn: (a, r) => { const g = this.granularity(a); this.resume(r, () => stepInto(this.target!, this.runner!, g), 'step', a); },
     stepOut: (a, r) => this.resume(r, () => stepOut(this.target!, this.runner!), 'step', a),
-    stepBack: (a, r) => this.resume(r, () => stepBack(this.target!, this.runner!, this.granularity(a)), 'step', a, true),
+    stepBack: (a, r) => { const g = this.granularity(a); this.resume(r, () => stepBack(this.target!, this.runner!, g), 'step', a, true); },
     reverseContinue: (a, r) => this.resume(r, () => this.runner!.reverseUntil(), 'step', a, true),
     pause: () => this.pause(),
     exceptionInfo: () => this.exceptionInfo(),
@@ -263,11 +283,22 @@ export class RingstepSession extends DebugSession {
   /** Build and boot a machine up to the user program's first instruction. */
   private async buildMachine(opts: MachineOptions): Promise<void> {
     const create = this.host.createMachine ?? createRealMachine;
+    const key = kernelKey(opts.kernelSources);
+    const cached = kernelCache.get(key);
     let machine: Machine;
     try {
-      machine = create(opts);
+      machine = create(cached ? { ...opts, kernelImage: cached.image } : opts);
     } catch (e) {
       throw new LaunchError(`the machine could not be built: ${(e as Error).message}`);
+    }
+    if (cached) {
+      // A prebuilt kernel brings no source text: give the debugger the text it was built from.
+      for (const [name, text] of cached.sources) if (!machine.sources.has(name)) machine.sources.set(name, text);
+    } else if (!machine.diagnostics.some((d) => d.severity === 'error') && machine.kernelImage.lines.length) {
+      const kernelFiles = new Set(machine.kernelImage.lines.map((l) => l.file));
+      const userFiles = new Set(opts.program.kind === 'sources' ? opts.program.files.map((f) => f.name) : []);
+      const sources = [...machine.sources].filter(([name]) => !userFiles.has(name) && (kernelFiles.has(name) || !name.startsWith('/')));
+      kernelCache.set(key, { image: machine.kernelImage, sources });
     }
     if (machine.diagnostics.some((d) => d.severity === 'error')) {
       const lines = machine.diagnostics.filter((d) => d.severity === 'error').slice(0, 20)
@@ -281,6 +312,7 @@ export class RingstepSession extends DebugSession {
     this.runner = new Runner(this.target, this.bps, (text) => this.emitOutput(text, 'console'));
     this.decoders.clear();
     this.linesByFile = undefined;
+    this.userFiles = new Set(machine.userImage.lines.map((l) => l.file));
     machine.on((e) => this.onMachineEvent(machine, e));
     // Boot: run the kernel until it drops to ring 3 at the program's entry point.
     let left = BOOT_BUDGET;
@@ -296,6 +328,13 @@ export class RingstepSession extends DebugSession {
     }
     if (machine.cpu.cpl !== 3) throw new LaunchError('the guest kernel did not reach user mode within the boot budget');
     if (this.cfg && this.cfg.history > 0) machine.setRecording(true, this.cfg.history);
+    this.lastEnded = undefined;
+    this.lastException = undefined;
+    this.bps.reresolve((bp) => {
+      if (bp.kind === 'line' && bp.file && bp.line !== undefined) return this.addressesFor(bp.file, bp.line);
+      if (bp.kind === 'function' && bp.name) { const a = this.resolveFunction(bp.name); return a === undefined ? [] : [a]; }
+      return undefined;
+    });
     this.invalidateStop();
   }
 
@@ -408,13 +447,14 @@ export class RingstepSession extends DebugSession {
   }
 
   private requireMachine(): Target {
-    if (!this.target || this.state === 'new' || this.state === 'launching') throw new Error('no program is loaded yet: send launch first');
+    if (!this.target || this.state === 'new') throw new Error('no program is loaded yet: send launch first');
     return this.target;
   }
 
   private requireStopped(): Target {
     const t = this.requireMachine();
     if (this.state === 'running') throw new Error('the program is running: pause it first');
+    if (this.state === 'launching') throw new Error('the program is still starting (send configurationDone)');
     if (this.state === 'ended') throw new Error('the program has ended');
     return t;
   }
@@ -437,7 +477,7 @@ export class RingstepSession extends DebugSession {
     const gen = this.runner!.generation;
     // Let the response go out before the machine starts.
     setImmediate(() => {
-      op().then(
+      Promise.resolve().then(op).then(
         (o) => { if (gen === this.runner?.generation || o.kind !== 'cancelled') this.reportStop(o, kind); },
         (e) => {
           this.console(`[ringstep] internal error while running: ${(e as Error).stack ?? e}`);
@@ -459,6 +499,13 @@ export class RingstepSession extends DebugSession {
       return;
     }
     if (o.kind === 'ended') {
+      if (this.lastEnded === o.message) {
+        // Continuing a machine that cannot go on: end the session.
+        this.state = 'ended';
+        this.sendEvent(new TerminatedEvent());
+        return;
+      }
+      this.lastEnded = o.message;
       this.console(`[ringstep] ${o.message}`);
       this.lastException = { exceptionId: 'machine stopped', description: o.message, breakMode: 'always' };
       this.state = 'stopped';
@@ -502,8 +549,10 @@ export class RingstepSession extends DebugSession {
 
   // ---- sources ---------------------------------------------------------------------------------
 
+  private userFiles = new Set<string>();
+
   private isUserFile(name: string): boolean {
-    return !!this.machine && this.machine.userImage.lines.some((l) => l.file === name);
+    return this.userFiles.has(name);
   }
 
   /** The DAP Source for a machine file name (user program path, or kernel path like arch/x86/entry/entry_64.S). */
@@ -671,7 +720,7 @@ export class RingstepSession extends DebugSession {
       if (!isObject(raw) || typeof raw.name !== 'string') throw new Error(`argument 'breakpoints[${i}]' needs a string 'name'`);
       const addr = this.resolveFunction(raw.name);
       const bp: AddressBreakpoint = {
-        id: this.bps.newId(), kind: 'function', addresses: addr === undefined ? [] : [addr], verified: addr !== undefined, hits: 0,
+        id: this.bps.newId(), kind: 'function', name: raw.name, addresses: addr === undefined ? [] : [addr], verified: addr !== undefined, hits: 0,
         condition: optStr(raw, 'condition'), hitCondition: optStr(raw, 'hitCondition'),
         message: addr === undefined ? `no function '${raw.name}' in the program or the kernel` : undefined,
       };

@@ -5,6 +5,7 @@
 // kernel exception frame (RIP, CS=0x10, RFLAGS) becomes its own labelled frame, and a user signal
 // frame is followed through the saved sigcontext.
 
+import type { Instruction } from '../emulator/isa/types';
 import { KERNEL_SPACE, Target } from './target';
 
 export interface WalkedFrame {
@@ -26,13 +27,26 @@ const USER_STACK_TOP = 0x7ffffffff000n;
 const MAX_SCAN_SLOTS = 4096;
 const MAX_FRAMES = 64;
 
-/** Length of the `call` instruction that ends right before `ret`, or 0 when there is none. */
-export function callBefore(t: Target, ret: bigint): number {
+/** The `call` instruction that ends right before `ret`, if there is one. */
+export function callBefore(t: Target, ret: bigint): Instruction | undefined {
   for (const len of [5, 2, 3, 6, 7, 4]) {
     const insn = t.decodeAt(ret - BigInt(len));
-    if (insn && insn.op === 'call' && insn.length === len) return len;
+    if (insn && insn.op === 'call' && insn.length === len) return insn;
   }
-  return 0;
+  return undefined;
+}
+
+/**
+ * Could `call` have created the frame `callee`? A direct call must target the callee's function
+ * (a sized symbol) or at least lie below its pc (an unsized label in hand-written code). This
+ * drops stale return addresses left in stack gaps (the random kstack offset, old locals).
+ */
+function plausibleCaller(t: Target, call: Instruction, callee: WalkedFrame | undefined): boolean {
+  const op = call.operands[0];
+  if (!callee || !op || op.kind !== 'rel') return true; // indirect calls cannot be checked
+  const sym = t.machine.symbolAt(callee.pc);
+  if (sym && sym.symbol.size > 0) return op.target === sym.symbol.address;
+  return op.target <= callee.pc;
 }
 
 function inRing(addr: bigint, ring: 0 | 3): boolean {
@@ -66,9 +80,11 @@ function scan(t: Target, ring: 0 | 3, sp: bigint, limit: bigint, out: WalkedFram
         return;
       }
     }
-    const len = callBefore(t, v);
-    if (!len) continue;
-    out.push({ kind: 'frame', ring, pc: v - BigInt(len), returnAddress: v, slot });
+    const call = callBefore(t, v);
+    if (!call) continue;
+    const callee = out[out.length - 1];
+    if (!plausibleCaller(t, call, callee && callee.kind === 'frame' ? callee : undefined)) continue;
+    out.push({ kind: 'frame', ring, pc: call.address, returnAddress: v, slot });
   }
 }
 

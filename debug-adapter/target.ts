@@ -106,7 +106,35 @@ export class Target {
 
   read(addr: bigint, len: number): (number | null)[] {
     if (len <= 0) return [];
-    return this.machine.readVirtual(addr & MASK64, len);
+    addr &= MASK64;
+    const bytes = this.machine.readVirtual(addr, len);
+    if (addr + BigInt(len) > KERNEL_SPACE && bytes.some((b) => b === null)) {
+      // Stopped on the user half of the PGD pair (PTI), the kernel is not mapped; a debugger
+      // still shows kernel memory, read through the kernel half.
+      const viaKernel = this.withKernelPgd(() => this.machine.readVirtual(addr, len));
+      if (viaKernel) return bytes.map((b, i) => (b === null ? viaKernel[i] : b));
+    }
+    return bytes;
+  }
+
+  write(addr: bigint, bytes: Uint8Array): boolean {
+    addr &= MASK64;
+    if (this.machine.writeVirtual(addr, bytes)) return true;
+    if (addr + BigInt(bytes.length) <= KERNEL_SPACE) return false;
+    return this.withKernelPgd(() => this.machine.writeVirtual(addr, bytes)) ?? false;
+  }
+
+  /** Run `fn` with CR3 pointing at the kernel PGD of the current pair (bit 12 clear), if it is not already. */
+  private withKernelPgd<T>(fn: () => T): T | undefined {
+    const cpu = this.machine.cpu;
+    const saved = cpu.cr3;
+    if (!(saved & 0x1000n)) return undefined;
+    cpu.cr3 = saved & ~0x1000n;
+    try {
+      return fn();
+    } finally {
+      cpu.cr3 = saved;
+    }
   }
 
   readU64(addr: bigint): bigint | undefined {
@@ -195,7 +223,7 @@ export class Target {
       writeFlag: (n, v) => writeFlag(m.cpu, n, v),
       readMemory: (a, len) => this.read(a, len),
       writeMemory: (a, bytes) => {
-        const ok = m.writeVirtual(a & MASK64, bytes);
+        const ok = this.write(a, bytes);
         if (ok) this.invalidateCode();
         return ok;
       },

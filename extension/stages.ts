@@ -53,7 +53,9 @@ export interface FrameLike {
 
 /** Frames of a stopped thread, innermost first, split at the ring-boundary label frame. */
 export function splitAtBoundary(frames: FrameLike[]): { kernel: FrameLike[]; user: FrameLike[]; hasBoundary: boolean } {
-  const i = frames.findIndex((f) => f.presentationHint === 'label' || /SYSCALL.*ring|ring 3\s*→\s*ring 0|ring boundary/i.test(f.name));
+  // the crossing from user space; other label frames (an exception inside the kernel) sit above it
+  let i = frames.findIndex((f) => /ring 3\s*(→|->)\s*ring 0/i.test(f.name));
+  if (i < 0) i = frames.findIndex((f) => f.presentationHint === 'label');
   if (i < 0) return { kernel: [], user: frames, hasBoundary: false };
   return { kernel: frames.slice(0, i), user: frames.slice(i + 1), hasBoundary: true };
 }

@@ -17,6 +17,7 @@
     const visited = new Set(state.visited || []);
     const counts = state.counts || {};
     let lastRing = null;
+    const maxCount = Math.max(1, ...Object.values(counts).filter((n) => typeof n === 'number'));
     for (const st of stages) {
       if (lastRing !== null && st.ring !== lastRing) {
         root.appendChild(el('div', 'boundary', st.ring === 0 ? 'ring 3 → ring 0' : 'ring 0 → ring 3'));
@@ -35,6 +36,12 @@
       head.appendChild(el('span', 'title', st.title));
       if (counts[st.id] !== undefined) head.appendChild(el('span', 'count', counts[st.id] + ' insn'));
       box.appendChild(head);
+      if (counts[st.id] !== undefined) {
+        // bar length = share of the longest stage (CSSOM styles are allowed under the CSP)
+        const bar = el('div', 'bar');
+        bar.style.width = Math.max(2, Math.round((100 * counts[st.id]) / maxCount)) + '%';
+        box.appendChild(bar);
+      }
       const ul = el('ul', 'steps');
       for (const s of st.steps) ul.appendChild(el('li', '', s));
       box.appendChild(ul);

@@ -40,7 +40,8 @@ export type Item =
       useLong: boolean;
     }
   | { kind: 'align'; align: number; fill: number | null; maxSkip: number; loc: Loc; size: number }
-  | { kind: 'space'; count: Expr; fill: number; loc: Loc; size: number };
+  | { kind: 'space'; count: Expr; fill: number; loc: Loc; size: number; org?: boolean };
+// (`org`: `count` is the target offset in the section, for .org and `. = expr`; the size follows layout)
 
 export interface Section {
   name: string;
@@ -131,6 +132,9 @@ function defaultSegment(m: AsmMemOperand): number {
   return m.base === 4 || m.base === 5 ? SS : DS;
 }
 
+/** Operator characters that glue blank-separated macro-argument pieces together (measured against GNU as). */
+const JOINS_MACRO_ARG = /^[+/|&^<>!]$/;
+
 const PREFIXES = new Set(['rep', 'repe', 'repz', 'repne', 'repnz', 'lock', 'data16', 'addr32', 'rex', 'rex.w']);
 const PREFIX_BYTE: Record<string, number> = { rep: 0xf3, repe: 0xf3, repz: 0xf3, repne: 0xf2, repnz: 0xf2, lock: 0xf0, data16: 0x66, addr32: 0x67, rex: 0x40, 'rex.w': 0x48 };
 
@@ -158,6 +162,8 @@ export class FileAssembler {
   private previous: Section | null = null;
   private sectionStack: { cur: Section; previous: Section | null }[] = [];
   private syntax: 'att' | 'intel' = 'att';
+  /** .comm/.lcomm requests, allocated in .bss after pass one */
+  private commons: { common: boolean; name: string; nameCol: number; size: number; align: number; loc: Loc }[] = [];
   private expandedLines = 0;
   private macroCounter = 0;
   private loc!: Loc;
@@ -363,10 +369,40 @@ export class FileAssembler {
     const lines = stripComments(this.file.text).map((text, i) => ({ text, file: this.file.name, line: i + 1 }));
     this.frames.push({ lines, idx: 0, expandedFrom: [], kind: 'file', condDepth: 0 });
     this.loop();
+    this.allocateCommons();
     if (this.conds.length) {
       this.loc = { file: this.file.name, line: lines.length, col: 0, endCol: 1, expandedFrom: [] };
       this.error('missing .endif at end of file');
     }
+  }
+
+  /**
+   * .lcomm and .comm symbols go after everything else in .bss, as GNU as + ld place them: .lcomm in
+   * .bss subsection 1 (after the section's own contents), common symbols after all .bss input, the
+   * first aligned to the largest common alignment. (ld orders several commons by its hash table;
+   * we keep source order.)
+   */
+  private allocateCommons(): void {
+    if (!this.commons.length) return;
+    const saved = { cur: this.cur, previous: this.previous, loc: this.loc };
+    this.switchSection('.bss');
+    const commons = this.commons.filter((c) => c.common);
+    const place = (c: (typeof this.commons)[number], align: number) => {
+      this.loc = c.loc;
+      this.alignTo(align, 0, 0);
+      this.defineLabel(c.name, c.nameCol);
+      const sym = this.sym(c.name);
+      if (c.common) sym.binding = 'global';
+      sym.type = 'object';
+      sym.sizeExpr = { k: 'num', v: BigInt(c.size) };
+      this.emitData(new Uint8Array(c.size), [], false);
+    };
+    for (const c of this.commons) if (!c.common) place(c, c.align);
+    const maxAlign = Math.max(...commons.map((c) => c.align), 1);
+    commons.forEach((c, i) => place(c, i === 0 ? maxAlign : c.align));
+    this.cur = saved.cur;
+    this.previous = saved.previous;
+    this.loc = saved.loc;
   }
 
   private loop(): void {
@@ -576,28 +612,39 @@ export class FileAssembler {
     this.macros.set(name, { name, params, body });
   }
 
-  /** Splits a macro invocation's arguments: commas, or blanks when there are no commas. */
+  /**
+   * Splits a macro invocation's arguments at commas and at blanks, as GNU as does (`m 1 2, 3` is three
+   * arguments), except that blanks next to + / | & ^ < > ! keep an expression whole (`m 1 + 2, 3` is
+   * two). GNU as (its input scrubber) does not join around - * % (`m 1 - 2` is three), nor do we.
+   */
   private macroArgs(rest: string, restCol: number, nparams: number): Arg[] {
     const args = splitArgs(rest, restCol);
-    if (args.length === 1 && nparams > 1) {
-      // blank-separated: split at blanks outside quotes/parens
-      const out: Arg[] = [];
-      const t = args[0].text;
+    if (nparams <= 1) return args;
+    const out: Arg[] = [];
+    for (const a of args) {
+      const t = a.text;
       let depth = 0;
       let start = 0;
       for (let i = 0; i <= t.length; i++) {
         const ch = t[i];
-        if (ch === '"') { i++; while (i < t.length && t[i] !== '"') i++; continue; }
+        if (ch === '"') { i++; while (i < t.length && t[i] !== '"') { if (t[i] === '\\') i++; i++; } continue; }
         if (ch === '(') depth++;
         else if (ch === ')') depth--;
-        if (i === t.length || (depth === 0 && /\s/.test(ch))) {
-          if (i > start) out.push({ text: t.slice(start, i), col: args[0].col + start });
-          start = i + 1;
+        if (i < t.length && !(depth === 0 && /\s/.test(ch))) continue;
+        if (i < t.length) {
+          let j = i;
+          while (j < t.length && /\s/.test(t[j])) j++;
+          const prev = t.slice(start, i).trimEnd().slice(-1);
+          const next = t[j] ?? '';
+          if (j === t.length || JOINS_MACRO_ARG.test(prev) || JOINS_MACRO_ARG.test(next)) { i = j - 1; continue; }
         }
+        const piece = t.slice(start, i).trim();
+        if (piece !== '') out.push({ text: piece, col: a.col + start + (t.slice(start, i).length - t.slice(start, i).trimStart().length) });
+        else if (args.length > 1 && start === 0 && i === t.length) out.push(a); // an empty argument between commas
+        start = i + 1;
       }
-      return out;
     }
-    return args;
+    return out;
   }
 
   private invokeMacro(m: MacroDef, rest: string, restCol: number, col: number, frame: Frame): void {
@@ -687,11 +734,15 @@ export class FileAssembler {
 
   // ---- equates -----------------------------------------------------------------------------
 
+  /** `.org target[, fill]` and `. = target`: pad up to an offset in the current section (resolved at layout). */
+  private org(text: string, col: number, fill: number | null): void {
+    let target: Expr;
+    try { target = this.prepare(parseExprText(text.trim(), col + (text.length - text.trimStart().length))); } catch (err) { this.exprError(err); return; }
+    this.pushItem({ kind: 'space', count: target, fill: fill ?? 0, loc: this.loc, size: 0, org: true });
+  }
+
   private assign(name: string, exprText: string, exprCol: number, nameCol: number, equiv: boolean): void {
-    if (name === '.') {
-      this.error('assigning to `.` (.org) is not supported', this.loc, nameCol, nameCol + 1);
-      return;
-    }
+    if (name === '.') { this.org(exprText, exprCol, null); return; }
     let e: Expr;
     try {
       e = this.prepare(parseExprText(exprText.trim(), exprCol + (exprText.length - exprText.trimStart().length)));
@@ -852,18 +903,18 @@ export class FileAssembler {
         const a = args();
         if (a.length < 2) { this.error(`${word} needs a symbol and a size`, this.loc, col, endCol); return; }
         const size = this.absolute(a[1].text, a[1].col, `${word} size`);
-        const align = a[2] ? this.absolute(a[2].text, a[2].col, `${word} alignment`) : 8n;
-        if (size === undefined || align === undefined) return;
-        const saved = { cur: this.cur, previous: this.previous };
-        this.switchSection('.bss');
-        this.alignTo(Number(align), 0, 0);
-        this.defineLabel(a[0].text, a[0].col);
-        if (word === '.comm') this.sym(a[0].text).binding = 'global';
-        this.sym(a[0].text).type = 'object';
-        this.sym(a[0].text).sizeExpr = { k: 'num', v: size };
-        this.emitData(new Uint8Array(Number(size)), [], false);
-        this.cur = saved.cur;
-        this.previous = saved.previous;
+        const given = a[2] ? this.absolute(a[2].text, a[2].col, `${word} alignment`) : undefined;
+        if (size === undefined || (a[2] && given === undefined)) return;
+        if (size > BigInt(MAX_SECTION_BYTES)) { this.error(`${word} size is too large`, this.loc, a[1].col); return; }
+        // GNU's defaults: .lcomm aligns to the largest power of two <= size (at most 8); a common
+        // symbol to the smallest power of two >= size (at most 16)
+        let align = given !== undefined ? Number(given) : 1;
+        if (given === undefined) {
+          if (word === '.lcomm') align = size >= 8n ? 8 : size >= 4n ? 4 : size >= 2n ? 2 : 1;
+          else while (align < 16 && BigInt(align) < size) align *= 2;
+        }
+        if (align < 1 || (align & (align - 1)) !== 0 || align > 1 << 30) { this.error(`${word} alignment is not a power of 2`, this.loc, a[2]?.col ?? col); return; }
+        this.commons.push({ common: word === '.comm', name: a[0].text, nameCol: a[0].col, size: Number(size), align, loc: this.loc });
         return;
       }
       // data
@@ -914,6 +965,14 @@ export class FileAssembler {
         } else {
           this.pushItem({ kind: 'space', count, fill: Number(fill & 0xffn), loc: this.loc, size: 0 });
         }
+        return;
+      }
+      case '.org': {
+        const a = args();
+        if (!a.length || a[0].text === '') { this.error('.org needs an expression', this.loc, col, endCol); return; }
+        const fill = a[1] ? this.absolute(a[1].text, a[1].col, '.org fill value') : 0n;
+        if (fill === undefined) return;
+        this.org(a[0].text, a[0].col, Number(fill & 0xffn));
         return;
       }
       case '.fill': {
@@ -1047,6 +1106,8 @@ export class FileAssembler {
     const operands = this.syntax === 'att' && !/^enter[wq]?$/.test(mnemonic) ? parsed.reverse() : parsed;
     // like GNU as, an explicit segment override equal to the default segment emits no prefix
     for (const o of operands) if (o.kind === 'mem' && o.seg !== null && o.seg === defaultSegment(o)) o.seg = null;
+    // `movabsq $imm, %reg` and friends: the register already gives the size the suffix states
+    if (this.syntax === 'att' && /^movabs[bwlq]$/.test(mnemonic) && operands.some((o) => o.kind === 'reg')) mnemonic = 'movabs';
     // Intel `ins WORD PTR es:[rdi],dx`: the size lives on the memory operand; say it in the mnemonic
     if (this.syntax === 'intel' && mnemonic === 'ins') {
       const m = operands.find((o) => o.kind === 'mem');
@@ -1144,11 +1205,11 @@ export class FileAssembler {
   /** Branch relaxation as GNU as does it: every jmp/jcc starts short and grows when it must. */
   layout(): void {
     const branches: { s: Section; i: number; it: Extract<Item, { kind: 'branch' }> }[] = [];
-    const spaces: { s: Section; it: Extract<Item, { kind: 'space' }> }[] = [];
+    const spaces: { s: Section; i: number; it: Extract<Item, { kind: 'space' }> }[] = [];
     for (const s of this.sections.values()) {
       s.items.forEach((it, i) => {
         if (it.kind === 'branch') branches.push({ s, i, it });
-        if (it.kind === 'space') spaces.push({ s, it });
+        if (it.kind === 'space') spaces.push({ s, i, it });
       });
     }
     // a branch can be short only to a place in its own section that cannot be preempted (not weak)
@@ -1165,7 +1226,8 @@ export class FileAssembler {
         let n = 0;
         try {
           const v = evaluate(sp.it.count, this.sectionResolver());
-          if (v && v.sec === null && s64(v.off) >= 0n && v.off < BigInt(MAX_SECTION_BYTES)) n = Number(v.off);
+          const want = sp.it.org ? this.orgSize(v, sp.s, sp.i) : v && v.sec === null ? v.off : -1n;
+          if (want !== undefined && s64(want) >= 0n && want < BigInt(MAX_SECTION_BYTES)) n = Number(want);
         } catch { /* reported below */ }
         if (n !== sp.it.size) { sp.it.size = n; changed = true; }
       }
@@ -1188,10 +1250,21 @@ export class FileAssembler {
       this.loc = sp.it.loc;
       try {
         const v = evaluate(sp.it.count, this.sectionResolver());
-        if (!v || v.sec !== null) this.error('.skip size must be an absolute expression');
+        if (sp.it.org) {
+          const want = this.orgSize(v, sp.s, sp.i);
+          if (want === undefined) this.error('.org target must be absolute or in the current section');
+          else if (s64(want) < 0n) this.error('attempt to move .org backwards');
+          else if (want >= BigInt(MAX_SECTION_BYTES)) this.error('.org target is too far');
+        } else if (!v || v.sec !== null) this.error('.skip size must be an absolute expression');
         else if (s64(v.off) < 0n) this.error('.skip size is negative');
       } catch (err) { this.exprError(err); }
     }
+  }
+
+  /** How far a .org item must pad: its target's offset in the section minus where the item starts. */
+  private orgSize(v: Value | undefined, s: Section, i: number): bigint | undefined {
+    if (!v || (v.sec !== null && v.sec !== s.name)) return undefined;
+    return BigInt.asUintN(64, v.off - BigInt(s.offsets[i]));
   }
 
   /** Bytes for an align item at its laid-out size. */

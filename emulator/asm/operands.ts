@@ -246,7 +246,12 @@ export function splitOperands(text: string, base: number): { text: string; col: 
   for (let i = 0; i <= text.length; i++) {
     const ch = text[i];
     if (ch === '"') { i++; while (i < text.length && text[i] !== '"') i++; continue; }
-    if (ch === "'") { i++; continue; }
+    if (ch === "'") {
+      // a character literal: 'a, 'a' or '\n' — skip it whole so its quote or a quoted ',' does not split
+      i += text[i + 1] === '\\' ? 2 : 1;
+      if (text[i + 1] === "'") i++;
+      continue;
+    }
     if (ch === '(' || ch === '[') depth++;
     else if (ch === ')' || ch === ']') depth--;
     if (i === text.length || (ch === ',' && depth === 0)) {

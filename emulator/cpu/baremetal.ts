@@ -4,7 +4,7 @@
 
 import { CpuFault, CpuState, F, GPR64, SEG_CS, SEG_SS, Vec, type LinearMemory, type PortIO, type Size } from './state';
 import { Cpu, type StepOutcome } from './cpu';
-import type { CodeWatchingMemory } from './system-ops';
+import type { CodeWatchingMemory, NumberAddressedMemory } from './system-ops';
 
 /** One contiguous block of guest memory. */
 export interface Region {
@@ -17,10 +17,13 @@ export interface Region {
  * not-present error code, as an unmapped page would. Writes to pages holding decoded code call
  * `onCodeWrite` so the CPU drops its cached decodes.
  */
-export class FlatMemory implements LinearMemory, CodeWatchingMemory {
+export class FlatMemory implements LinearMemory, CodeWatchingMemory, NumberAddressedMemory {
   readonly regions: Region[] = [];
   private readonly views: DataView[] = [];
   private readonly ends: bigint[] = [];
+  /** region bounds as numbers, for the number-addressed accesses */
+  private readonly startsN: number[] = [];
+  private readonly endsN: number[] = [];
   /** per region, one byte per 4 KiB page: 1 when the CPU holds decoded code from it */
   private readonly codeFlags: Uint8Array[] = [];
   /** region of the last access (accesses cluster) */
@@ -37,6 +40,8 @@ export class FlatMemory implements LinearMemory, CodeWatchingMemory {
     this.regions.push({ start, bytes });
     this.views.push(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     this.ends.push(start + BigInt(bytes.length));
+    this.startsN.push(Number(start));
+    this.endsN.push(Number(start) + bytes.length);
     this.codeFlags.push(new Uint8Array((bytes.length >>> 12) + 2));
     return bytes;
   }
@@ -137,6 +142,62 @@ export class FlatMemory implements LinearMemory, CodeWatchingMemory {
       if (from >= to) continue;
       for (let p = Number(from - r.start) >>> 12; p <= Number(to - 1n - r.start) >>> 12; p++) this.codeFlags[i][p] = 1;
     }
+  }
+
+  // ---- NumberAddressedMemory: accesses inside one region; anything else takes the bigint path
+
+  /** Index of the region holding [lin, lin+size), or -1. */
+  private findN(lin: number, size: number): number {
+    const i = this.last;
+    if (i < this.startsN.length && lin >= this.startsN[i] && lin + size <= this.endsN[i]) return i;
+    const k = this.find(BigInt(lin), size);
+    return k;
+  }
+
+  readNumber(lin: number, size: 1 | 2 | 4): number {
+    const i = this.findN(lin, size);
+    if (i < 0) return Number(this.read(BigInt(lin), size, 'read'));
+    const off = lin - this.startsN[i];
+    const v = this.views[i];
+    return size === 1 ? v.getUint8(off) : size === 2 ? v.getUint16(off, true) : v.getUint32(off, true);
+  }
+
+  readHalves(lin: number, out: Uint32Array, at: number): void {
+    const i = this.findN(lin, 8);
+    if (i < 0) {
+      const v = this.read(BigInt(lin), 8, 'read');
+      out[at] = Number(v & 0xffffffffn);
+      out[at + 1] = Number(v >> 32n);
+      return;
+    }
+    const off = lin - this.startsN[i];
+    const v = this.views[i];
+    const lo = v.getUint32(off, true), hi = v.getUint32(off + 4, true);
+    out[at] = lo;
+    out[at + 1] = hi;
+  }
+
+  writeNumber(lin: number, size: 1 | 2 | 4, value: number): void {
+    const i = this.findN(lin, size);
+    if (i < 0) return this.write(BigInt(lin), size, BigInt(value >>> 0));
+    const off = lin - this.startsN[i];
+    const v = this.views[i];
+    if (size === 1) v.setUint8(off, value);
+    else if (size === 2) v.setUint16(off, value, true);
+    else v.setUint32(off, value, true);
+    const flags = this.codeFlags[i];
+    if (flags[off >>> 12] | flags[(off + size - 1) >>> 12]) this.codeWritten(i, off, size);
+  }
+
+  writeHalves(lin: number, lo: number, hi: number): void {
+    const i = this.findN(lin, 8);
+    if (i < 0) return this.write(BigInt(lin), 8, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+    const off = lin - this.startsN[i];
+    const v = this.views[i];
+    v.setUint32(off, lo, true);
+    v.setUint32(off + 4, hi, true);
+    const flags = this.codeFlags[i];
+    if (flags[off >>> 12] | flags[(off + 7) >>> 12]) this.codeWritten(i, off, 8);
   }
 
   /** Copy bytes in (host-side loading; not a guest write, but still invalidates decodes). */

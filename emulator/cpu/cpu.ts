@@ -27,7 +27,7 @@ import { RIP } from '../isa/types';
 import { decode } from '../isa/decode';
 import { CpuFault, CpuState, SEG_FS, SEG_GS, Vec, type LinearMemory, type PortIO, type Size } from './state';
 import { MASK as ALU_MASK } from './alu';
-import { isSystemInstruction, type CodeWatchingMemory, type SystemOps } from './system-ops';
+import { isSystemInstruction, type CodeWatchingMemory, type NumberAddressedMemory, type SystemOps } from './system-ops';
 import { HANDLERS, systemFallback, type Handler } from './exec';
 import { specialize } from './exec-fast';
 
@@ -65,6 +65,14 @@ interface Decoded {
   taken: Decoded | undefined;
 }
 
+/** The decodes of one 4 KiB linear page, and the CPL their fetch permission was checked at. */
+interface CodePage {
+  slots: (Decoded | undefined)[];
+  cpl: number;
+}
+
+const TF_BIT = 0x100, RF_BIT = 0x10000, TF_RF = TF_BIT | RF_BIT;
+
 const PAGE_SHIFT = 12n;
 const PAGE_OFFSET = 0xfffn;
 
@@ -95,7 +103,17 @@ export class Cpu {
   /** use the number-based handlers of exec-fast.ts where they apply (tests turn this off to
    *  exercise the generic handlers too) */
   readonly fastPaths: boolean;
-  mem: LinearMemory;
+  private memory: LinearMemory;
+  /** `mem` when it also offers number-addressed accesses (fast paths), else null */
+  numMem: NumberAddressedMemory | null = null;
+  get mem(): LinearMemory {
+    return this.memory;
+  }
+  set mem(m: LinearMemory) {
+    this.memory = m;
+    const n = m as Partial<NumberAddressedMemory>;
+    this.numMem = typeof n.readNumber === 'function' && typeof n.writeHalves === 'function' ? (m as unknown as NumberAddressedMemory) : null;
+  }
   io: PortIO;
   system: SystemOps | null;
   /** Address of the next instruction; handlers that branch overwrite it. */
@@ -108,20 +126,23 @@ export class Cpu {
    *  is then the next instruction's. */
   trapping = false;
 
-  private readonly cache = new Map<bigint, (Decoded | undefined)[]>();
+  private readonly cache = new Map<bigint, CodePage>();
+  /** the CPL at which the linked decodes were last fetch-checked (see step) */
+  private fetchCpl = -1;
   /** cache generation: bumped by invalidateCode(), see Decoded */
   private gen = 0;
   /** the instruction executed last (its links predict the next one) */
   private prev: Decoded | undefined = undefined;
   /** the page the last lookup hit (straight-line code stays on one page) */
   private lastPageNum = -1n;
-  private lastPage: (Decoded | undefined)[] | undefined = undefined;
+  private lastPage: CodePage | undefined = undefined;
   private rngState: number;
 
   constructor(state: CpuState, mem: LinearMemory, opts: CpuOptions = {}) {
     this.st = state;
     this.gpr32 = new Uint32Array(state.gpr.buffer, state.gpr.byteOffset, 32);
     this.fastPaths = opts.fastPaths ?? true;
+    this.memory = mem;
     this.mem = mem;
     this.io = opts.io ?? NO_IO;
     this.system = opts.system ?? null;
@@ -130,10 +151,13 @@ export class Cpu {
 
   /** Execute one instruction. Never throws. */
   step(): StepOutcome {
-    const st = this.state;
+    const st = this.st;
     if (st.halted) return HALTED;
     const rip = st.rip;
     const flagsBefore = st.rflags;
+    // Cached decodes were fetch-checked at one privilege level; a different CPL revalidates them
+    // page by page (see lookup) before any runs.
+    if (st.cpl !== this.fetchCpl) this.privilegeChanged();
     let d: Decoded | undefined;
     this.trapping = false;
     try {
@@ -158,8 +182,12 @@ export class Cpu {
       st.rip = this.nextRip;
       st.retired++;
       this.prev = d;
+      this.current = null;
+      // TF or RF involved (rare): single-step trap and RF clearing
+      if (((flagsBefore | st.rflags) & TF_RF) !== 0) return this.afterFlagged(d.insn, flagsBefore);
       return st.halted ? HALTED : OK;
     } catch (e) {
+      this.current = null;
       if (!(e instanceof CpuFault)) return { kind: 'internal', error: e };
       st.rflags = flagsBefore;
       if (this.trapping) {
@@ -169,12 +197,47 @@ export class Cpu {
       } else {
         st.rip = rip;
       }
-      if (this.deliverFaults && this.system && this.system.deliver(this, e)) return OK;
-      const decodeError = e.detail !== undefined && e.vector === Vec.UD && d === undefined ? e.detail : undefined;
-      return decodeError !== undefined ? { kind: 'fault', fault: e, decodeError } : { kind: 'fault', fault: e };
-    } finally {
-      this.current = null;
+      return this.raise(e, e.detail !== undefined && e.vector === Vec.UD && d === undefined ? e.detail : undefined);
     }
+  }
+
+  /** Offer a fault to the system layer; report it when nobody delivers it. */
+  private raise(e: CpuFault, decodeError?: string): StepOutcome {
+    try {
+      if (this.deliverFaults && this.system && this.system.deliver(this, e)) return OK;
+    } catch (err) {
+      return { kind: 'internal', error: err };
+    }
+    return decodeError !== undefined ? { kind: 'fault', fault: e, decodeError } : { kind: 'fault', fault: e };
+  }
+
+  /**
+   * After an instruction that completed with TF or RF set before or after it. RF is cleared by
+   * every completed instruction except IRET (which may load it). The single-step #DB is a trap
+   * taken when the instruction began with TF = 1 and TF is still 1 afterwards; an instruction that
+   * sets TF (POPF, IRET, SYSRET) traps only after the next one, and one that clears it through
+   * the flag mask on the way in (SYSCALL; INT n and exception delivery clear it too) does not
+   * trap. POPF and IRET that clear TF still trap after themselves (they began with TF = 1).
+   */
+  private afterFlagged(insn: Instruction, flagsBefore: number): StepOutcome {
+    const st = this.st;
+    const op = insn.op;
+    if (op !== 'iret') st.rflags &= ~RF_BIT;
+    if (st.halted) return HALTED;
+    if ((flagsBefore & TF_BIT) === 0) return OK;
+    if ((st.rflags & TF_BIT) === 0 && op !== 'popf' && op !== 'iret') return OK;
+    // The trap's saved RIP is the next instruction's, already in st.rip.
+    return this.raise(new CpuFault(Vec.DB, undefined, undefined, 'single step (RFLAGS.TF)'));
+  }
+
+  /** The privilege level changed since cached decodes were last used: unlink them all so each
+   *  page is fetch-checked again at the new CPL before its decodes run (lookup()). */
+  private privilegeChanged(): void {
+    this.fetchCpl = this.st.cpl;
+    this.gen++;
+    this.prev = undefined;
+    this.lastPageNum = -1n;
+    this.lastPage = undefined;
   }
 
   /** Run until halt, an undelivered fault, or `maxSteps` instructions. */
@@ -197,10 +260,26 @@ export class Cpu {
     if (pageNum !== this.lastPageNum) {
       page = this.cache.get(pageNum);
       if (page === undefined) return undefined;
+      if (page.cpl !== this.fetchCpl) this.revalidate(page, rip);
       this.lastPageNum = pageNum;
       this.lastPage = page;
     }
-    return page![Number(rip & PAGE_OFFSET)];
+    return page!.slots[Number(rip & PAGE_OFFSET)];
+  }
+
+  /**
+   * Fetch-check a cached page at the current CPL (U/S, NX, SMEP live in the translation; CR3,
+   * CR4 and INVLPG changes already drop the cache). Throws the fetch's #PF at `rip`. Decodes that
+   * spill into the next page are dropped: decodeAt() checks both pages when it decodes them again.
+   */
+  private revalidate(page: CodePage, rip: bigint): void {
+    this.mem.read(rip, 1, 'fetch');
+    const slots = page.slots;
+    for (let off = 4096 - 15; off < 4096; off++) {
+      const d = slots[off];
+      if (d !== undefined && off + d.insn.length > 4096) slots[off] = undefined;
+    }
+    page.cpl = this.fetchCpl;
   }
 
   private decodeAt(rip: bigint): Decoded {
@@ -215,21 +294,22 @@ export class Cpu {
     const insn = r;
     let exec: Handler | undefined;
     if (isSystemInstruction(insn)) exec = systemDispatch;
-    else exec = (this.fastPaths ? specialize(insn) : undefined) ?? HANDLERS[insn.op];
+    else exec = (this.fastPaths ? specialize(insn, nextAddress(rip, insn.length)) : undefined) ?? HANDLERS[insn.op];
     if (exec === undefined) exec = unimplemented;
     const length = BigInt(insn.length);
     const d: Decoded = { insn, exec, next: (rip + length) & MASK[8], gen: this.gen, fall: undefined, taken: undefined };
     const pageNum = rip >> PAGE_SHIFT;
     let page = this.cache.get(pageNum);
     const watcher = this.mem as Partial<CodeWatchingMemory>;
-    if (page === undefined) {
-      page = new Array<Decoded | undefined>(4096);
+    if (page === undefined || page.cpl !== this.fetchCpl) {
+      // (a page checked at another CPL is replaced: this fetch just checked it at this one)
+      page = { slots: new Array<Decoded | undefined>(4096), cpl: this.fetchCpl };
       this.cache.set(pageNum, page);
       watcher.watchCode?.(pageNum << PAGE_SHIFT);
     }
     // an instruction may spill into the next page: watch it too
     if ((rip & PAGE_OFFSET) + length > 0x1000n) watcher.watchCode?.((pageNum + 1n) << PAGE_SHIFT);
-    page[Number(rip & PAGE_OFFSET)] = d;
+    page.slots[Number(rip & PAGE_OFFSET)] = d;
     return d;
   }
 
@@ -366,6 +446,11 @@ export class Cpu {
 function systemDispatch(cpu: Cpu, insn: Instruction): void {
   if (cpu.system) cpu.system.exec(cpu, insn);
   else systemFallback(cpu, insn);
+}
+
+/** Address of the instruction after one of `length` bytes at `rip`. */
+function nextAddress(rip: bigint, length: number): bigint {
+  return (rip + BigInt(length)) & MASK[8];
 }
 
 function unimplemented(_cpu: Cpu, insn: Instruction): void {

@@ -5,12 +5,18 @@
 // register forms take these paths, memory forms the generic ones).
 //
 // Covered: add/adc/sub/sbb/cmp/and/or/xor/test, inc/dec and mov with 32/64-bit general-register
-// destinations and register or immediate sources; jcc with its target precomputed.
+// destinations and register or immediate sources; jcc with its target precomputed. Memory forms
+// (mov load/store, movzbl load, cmp with a memory destination) when the memory offers
+// number-addressed accesses (NumberAddressedMemory) and the address is a plain base+index*scale+disp
+// below 2^36 (no FS/GS, 64-bit addressing); anything else runs the generic handler.
 
-import type { Instruction, Operand } from '../isa/types';
+import type { Instruction, MemOperand, Operand } from '../isa/types';
+import { RIP as RIP_REG } from '../isa/types';
 import type { Cpu } from './cpu';
 import type { Handler } from './exec';
-import { condition } from './exec';
+import { condition, HANDLERS } from './exec';
+
+const RIP = RIP_REG;
 
 // RFLAGS bits (local constants: imported bindings can be getters under CommonJS transforms)
 const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
@@ -38,10 +44,13 @@ function isGpr(o: Operand | undefined, size: number): boolean {
   return o !== undefined && o.kind === 'reg' && o.cls === 'gpr' && o.size === size && !o.high8;
 }
 
-/** A specialised handler for `insn`, or undefined to use the generic one. */
-export function specialize(insn: Instruction): Handler | undefined {
+/** A specialised handler for `insn` (`next`: the address after it), or undefined to use the
+ *  generic one. */
+export function specialize(insn: Instruction, next: bigint): Handler | undefined {
   if (!LITTLE_ENDIAN) return undefined;
   const ops = insn.operands;
+  const m = memoryForm(insn, next);
+  if (m !== undefined) return m;
   if (insn.op === 'jcc') {
     const t = ops[0];
     if (t.kind !== 'rel') return undefined;
@@ -179,4 +188,126 @@ function incDec(inc: boolean, size: number, dn: number): Handler {
     g[dn] = rlo;
     g[dn + 1] = rhi;
   };
+}
+
+// ---- memory forms -------------------------------------------------------------------------------
+
+/** Computes a linear address from the register halves, or -1 when the fast path does not apply. */
+type AddressFn = (g: Uint32Array) => number;
+
+/** An address function for `m`, or undefined when its form is not covered. */
+function addressOf(m: MemOperand, next: bigint): AddressFn | undefined {
+  if (m.addrSize !== 8 || m.seg === 4 || m.seg === 5) return undefined;
+  if (m.disp < -0x80000000n || m.disp > 0x7fffffffn) return undefined;
+  const disp = Number(m.disp);
+  if (m.base === RIP) {
+    const a = next + m.disp;
+    if (m.index !== null || a < 0n || a >= 1n << 36n) return undefined;
+    const an = Number(a);
+    return () => an;
+  }
+  const b = m.base === null ? -1 : (m.base as number) * 2;
+  const i = m.index === null ? -1 : m.index * 2;
+  const scale = m.scale;
+  // a result below 0 (negative displacement) or a register above 2^32 takes the generic path
+  if (b >= 0 && i >= 0) return (g) => ((g[b + 1] | g[i + 1]) !== 0 ? -1 : g[b] + g[i] * scale + disp);
+  if (b >= 0) return (g) => (g[b + 1] !== 0 ? -1 : g[b] + disp);
+  if (i >= 0) return (g) => (g[i + 1] !== 0 ? -1 : g[i] * scale + disp);
+  return disp >= 0 ? () => disp : undefined;
+}
+
+function memoryForm(insn: Instruction, next: bigint): Handler | undefined {
+  const ops = insn.operands;
+  if (ops.length !== 2 || insn.lock) return undefined;
+  const [d, s] = ops;
+  const generic = HANDLERS[insn.op];
+  if (generic === undefined) return undefined;
+  if ((insn.op === 'mov' || insn.op === 'movzx') && d.kind === 'reg' && d.cls === 'gpr' && !d.high8 && s.kind === 'mem') {
+    const addr = addressOf(s, next);
+    if (addr === undefined) return undefined;
+    const dn = d.num * 2;
+    const size = s.size;
+    if (insn.op === 'mov' ? d.size === 8 && size === 8 : d.size === 4 && size === 1) {
+      if (size === 8) {
+        return (cpu, i) => {
+          const nm = cpu.numMem, g = cpu.gpr32;
+          const a = nm === null ? -1 : addr(g);
+          if (a < 0) return generic(cpu, i);
+          nm!.readHalves(a, g, dn);
+        };
+      }
+      return (cpu, i) => {
+        const nm = cpu.numMem, g = cpu.gpr32;
+        const a = nm === null ? -1 : addr(g);
+        if (a < 0) return generic(cpu, i);
+        const v = nm!.readNumber(a, 1);
+        g[dn] = v;
+        g[dn + 1] = 0;
+      };
+    }
+    if (insn.op === 'mov' && d.size === 4 && size === 4) {
+      return (cpu, i) => {
+        const nm = cpu.numMem, g = cpu.gpr32;
+        const a = nm === null ? -1 : addr(g);
+        if (a < 0) return generic(cpu, i);
+        const v = nm!.readNumber(a, 4);
+        g[dn] = v;
+        g[dn + 1] = 0;
+      };
+    }
+    return undefined;
+  }
+  if (insn.op === 'mov' && d.kind === 'mem') {
+    const addr = addressOf(d, next);
+    if (addr === undefined) return undefined;
+    const size = d.size;
+    if (size !== 1 && size !== 4 && size !== 8) return undefined;
+    // source: a same-size register (not AH..BH) or an immediate (sign-extended for 64-bit)
+    let sn = -1, lo = 0, hi = 0;
+    if (s.kind === 'reg' && s.cls === 'gpr' && !s.high8 && s.size === size) sn = s.num * 2;
+    else if (s.kind === 'imm') {
+      const v = BigInt.asUintN(64, BigInt.asIntN(s.size * 8, s.value));
+      lo = Number(v & 0xffffffffn);
+      hi = Number(v >> 32n);
+    } else return undefined;
+    if (size === 8) {
+      return (cpu, i) => {
+        const nm = cpu.numMem, g = cpu.gpr32;
+        const a = nm === null ? -1 : addr(g);
+        if (a < 0) return generic(cpu, i);
+        if (sn >= 0) nm!.writeHalves(a, g[sn], g[sn + 1]);
+        else nm!.writeHalves(a, lo, hi);
+      };
+    }
+    const mask = size === 1 ? 0xff : 0xffffffff;
+    return (cpu, i) => {
+      const nm = cpu.numMem, g = cpu.gpr32;
+      const a = nm === null ? -1 : addr(g);
+      if (a < 0) return generic(cpu, i);
+      nm!.writeNumber(a, size, ((sn >= 0 ? g[sn] : lo) & mask) >>> 0);
+    };
+  }
+  if (insn.op === 'cmp' && d.kind === 'mem' && (d.size === 1 || d.size === 4)) {
+    const addr = addressOf(d, next);
+    if (addr === undefined) return undefined;
+    const size = d.size;
+    let sn = -1, imm = 0;
+    if (s.kind === 'reg' && s.cls === 'gpr' && !s.high8 && s.size === size) sn = s.num * 2;
+    else if (s.kind === 'imm') imm = Number(BigInt.asUintN(size * 8, s.value));
+    else return undefined;
+    const top = size === 1 ? 0x80 : 0x80000000;
+    const mask = size === 1 ? 0xff : 0xffffffff;
+    return (cpu, i) => {
+      const nm = cpu.numMem, g = cpu.gpr32;
+      const a = nm === null ? -1 : addr(g);
+      if (a < 0) return generic(cpu, i);
+      const x = nm!.readNumber(a, size);
+      const y = sn >= 0 ? (g[sn] & mask) >>> 0 : imm;
+      const r = (x - y) & mask;
+      const fl = PARITY[r & 0xff] | (r === 0 ? ZF : 0) | (r & top ? SF : 0) | (x < y ? CF : 0) | ((x ^ y ^ r) & AF) | ((x ^ y) & (x ^ r) & top ? OF : 0);
+      const st = cpu.state;
+      st.rflags = (st.rflags & ~STATUS) | fl;
+    };
+  }
+  return undefined;
 }

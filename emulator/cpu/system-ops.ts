@@ -63,3 +63,17 @@ export interface SystemOps {
 export interface CodeWatchingMemory {
   watchCode(linearPage: bigint): void;
 }
+
+/**
+ * Optional extension of LinearMemory for the CPU's fast paths (exec-fast.ts): the same accesses
+ * with the linear address as a number (below 2^53) and values as unsigned numbers, 64-bit ones as
+ * two 32-bit halves. Same permission checks and faults as read/write (an implementation may simply
+ * fall back to them); writes are all-or-nothing like write().
+ */
+export interface NumberAddressedMemory {
+  readNumber(lin: number, size: 1 | 2 | 4): number;
+  /** 8 bytes at `lin` into out[at] (low half) and out[at + 1] (high half) */
+  readHalves(lin: number, out: Uint32Array, at: number): void;
+  writeNumber(lin: number, size: 1 | 2 | 4, value: number): void;
+  writeHalves(lin: number, lo: number, hi: number): void;
+}

@@ -351,12 +351,9 @@ export class System implements SystemOps {
     }
   }
 
-  /**
-   * Report a ring crossing. When the privilege changes the CPU's decode cache is dropped: it skips
-   * the fetch permission checks (U/S, NX, SMEP) for cached instructions, and those depend on CPL.
-   */
+  /** Report a ring crossing. (The CPU re-checks fetch permission of its cached decodes itself
+   *  when the CPL changes, so the decode cache need not be dropped here.) */
   private crossed(c: RingCrossing): void {
-    if (c.from !== c.to) this.cpu?.invalidateCode?.();
     this.onRing?.(c);
   }
 

@@ -71,7 +71,8 @@ TABLE.forEach((fm, i) => {
   if (fm.op === 'jrcxz') addName('jecxz', { forms, addr32: true });
   for (const base of baseNames) {
     if (named.size === 0) addName(base, { forms });
-    if (fm.sz === 'b' || fm.sz === 'v' || fm.sz === 'd64' || fm.sz === 'z' || fm.sz === 'f64') {
+    // fixed 64-bit forms take the q suffix too (GNU as: `movq %cr3,%rax`)
+    if (fm.sz === 'b' || fm.sz === 'v' || fm.sz === 'd64' || fm.sz === 'z' || fm.sz === 'f64' || fm.sz === 'q') {
       for (const size of allowedSizes(fm)) addName(base + SIZE_LETTER[size], { forms, hint: size });
     }
   }

@@ -103,7 +103,7 @@ export class Devices implements PortIO {
       const result = get('ax');
       this.st = { ...this.st, pending: null };
       h.emit({ kind: 'syscall-exit', nr, name: syscallName(nr), result });
-      if (this.strace) h.emit({ kind: 'strace', line: formatSyscall(nr, args, result, reader, { sp: get('sp') }) });
+      if (this.strace) h.emit({ kind: 'strace', line: formatSyscall(nr, args, result, reader, { sp: p ? p.sp : get('sp') }) });
     } else if (event === 2) {
       const info = h.read(h.gpr(6), 128);
       if (info && this.strace) h.emit({ kind: 'strace', line: formatSignal(decodeSiginfo(info)) });

@@ -13,6 +13,7 @@ import { Cpu } from '../cpu/cpu';
 import { Mmu } from '../cpu/mmu';
 import { CpuFault, CpuState, MSR, Segment, TableReg, VEC_NAMES } from '../cpu/state';
 import { System } from '../cpu/system';
+import type { AssembleOptions } from '../asm/types';
 import type { Machine, MachineEvent, MachineOptions, Mitigations, StopReason } from './api';
 import { boot, KERNEL_PHYS_BASE, KERNEL_VIRT_BASE } from './boot';
 import { Devices, DeviceState, PT_REGS_SIZE } from './devices';
@@ -22,6 +23,8 @@ import { PhysicalMemory } from './memory';
 export interface Toolchain {
   assemble?: AssembleFn;
   kernelSources?: () => SourceFile[];
+  /** how to assemble the kernel tree: which files are units, and the options (includes, base) */
+  kernelBuild?: (files: SourceFile[]) => { units: SourceFile[]; options: AssembleOptions };
 }
 
 export const KERNEL_TEXT_BASE = KERNEL_VIRT_BASE;
@@ -233,7 +236,8 @@ export class RingstepMachine implements Machine {
       const ks = opts.kernelSources ?? tools.kernelSources?.();
       if (!ks || !tools.assemble) throw new Error('no kernel: pass kernelImage, kernelSources or a toolchain');
       for (const f of ks) this.sources.set(f.name, f.text);
-      const r = tools.assemble(ks, { textBase: KERNEL_VIRT_BASE, entry: 'startup_64' });
+      const build = tools.kernelBuild?.(ks) ?? { units: ks, options: { textBase: KERNEL_VIRT_BASE, entry: 'startup_64' } };
+      const r = tools.assemble(build.units, build.options);
       this.diagnostics.push(...r.diagnostics.filter((d) => d.severity === 'error'));
       kernel = r.image;
     }

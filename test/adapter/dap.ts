@@ -30,7 +30,9 @@ export async function startClient(): Promise<DebugClient> {
   await buildAdapter();
   const dc = new DebugClient('node', ADAPTER, 'ringstep', { cwd: ROOT }, !!process.env.RINGSTEP_ADAPTER_STDERR);
   dc.defaultTimeout = 15_000;
-  await dc.start();
+  // RINGSTEP_ADAPTER_PORT: talk to an adapter already listening (node dist/debugAdapter.js --server=N).
+  const port = process.env.RINGSTEP_ADAPTER_PORT;
+  await dc.start(port ? Number(port) : undefined);
   await dc.initializeRequest();
   return dc;
 }

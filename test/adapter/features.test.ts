@@ -92,10 +92,18 @@ describe('scopes, expressions and breakpoints over DAP', () => {
     const rsp = await value(dc, '$rsp');
     const mem = await dc.customRequest('readMemory', { memoryReference: `0x${rsp.toString(16)}`, count: 8 });
     assert.deepEqual([...Buffer.from(mem.body.data, 'base64')], [1, 0, 0, 0, 0, 0, 0, 0]);
-    // The kernel's text is not in the user page tables (PTI): unreadable, not zeros.
+    // Kernel memory stays readable while stopped in ring 3, although PTI unmaps it from the user
+    // page tables: the debugger reads it through the kernel half of the PGD pair.
     const k = await dc.customRequest('readMemory', { memoryReference: '0xffffffff81000000', count: 16 });
-    assert.equal(k.body.data, '');
-    assert.equal(k.body.unreadableBytes, 16);
+    assert.equal(Buffer.from(k.body.data, 'base64').length, 16);
+    // Unmapped memory is unreadable, not zeros; a read running into it is cut short.
+    const none = await dc.customRequest('readMemory', { memoryReference: '0x1000', count: 16 });
+    assert.equal(none.body.data, '');
+    assert.equal(none.body.unreadableBytes, 16);
+    const top = 0x7ffffffff000n;
+    const edge = await dc.customRequest('readMemory', { memoryReference: `0x${(top - 4n).toString(16)}`, count: 8 });
+    assert.equal(Buffer.from(edge.body.data, 'base64').length, 4);
+    assert.equal(edge.body.unreadableBytes, 4);
     const w = await dc.customRequest('writeMemory', { memoryReference: `0x${(rsp + 8n * 40n).toString(16)}`, data: Buffer.from([9, 8, 7]).toString('base64') });
     assert.equal(w.body.bytesWritten, 3);
     assert.equal(await value(dc, `*(u8 *)0x${(rsp + 8n * 40n + 2n).toString(16)}`), 7n);
@@ -104,7 +112,7 @@ describe('scopes, expressions and breakpoints over DAP', () => {
     const insns = dis.body!.instructions;
     assert.equal(insns.length, 4);
     assert.equal(insns[0].symbol, '_start');
-    assert.match(insns[0].instruction, /^call\s+0x[0-9a-f]+ <main>$/);
+    assert.match(insns[0].instruction, /^call\s+[0-9a-f]+ <main>$/);
     assert.equal(insns[0].location?.path, CAT);
     const back = await dc.disassembleRequest({ memoryReference: rip, instructionOffset: -2, instructionCount: 3 });
     assert.equal(back.body!.instructions.length, 3);
@@ -155,7 +163,10 @@ describe('scopes, expressions and breakpoints over DAP', () => {
     assert.equal(ev.body.reason, 'breakpoint');
     assert.equal(await value(dc, '$rip'), sysret);
     await dc.customRequest('setInstructionBreakpoints', { breakpoints: [] });
-    // The logpoint prints and does not stop; the read breakpoint's second hit stops.
+    // The logpoint prints and does not stop; the loop comes round to the moved breakpoint, then
+    // the read breakpoint's second hit stops.
+    ev = await stopped(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal((await frames(dc))[0].line, moved.line);
     ev = await stopped(dc, () => dc.continueRequest({ threadId: 1 }));
     assert.equal(ev.body.reason, 'breakpoint');
     f = await frames(dc);

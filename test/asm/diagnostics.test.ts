@@ -91,26 +91,41 @@ test('analyze: document symbols and references for the language server', () => {
   assert.ok(a.references.some((r) => r.name === 'K' && r.line === 6 && r.column === 8));
 });
 
-test('mutated sources never throw and always finish', () => {
-  const base = '.globl _start\n.text\n_start:\n mov $1, %eax\n lea msg(%rip), %rsi\n.macro m a=1\n .byte \\a\n.endm\n m 3\n.rept 2\n jmp 1f\n1:\n.endr\n.data\nmsg: .ascii "hi\\n"\n.quad msg - _start\n';
+// Fuzz bases: AT&T with data and local labels; Intel syntax; macros, conditionals and repetition
+// (recursion, .exitm, \@, vararg, blank-separated arguments); .org, `. =`, .comm and .include.
+const FUZZ_BASES = [
+  '.globl _start\n.text\n_start:\n mov $1, %eax\n lea msg(%rip), %rsi\n.macro m a=1\n .byte \\a\n.endm\n m 3\n.rept 2\n jmp 1f\n1:\n.endr\n.data\nmsg: .ascii "hi\\n"\n.quad msg - _start\n',
+  '.intel_syntax noprefix\n.globl _start\n_start:\n mov eax, DWORD PTR [rip + val]\n lea rsi, [rbx + rcx*4 - 8]\n add QWORD PTR fs:[rax], 0x10\n movzx ecx, BYTE PTR [rsi]\n rep stosb\n jne _start\n.att_syntax\n movq $val, %rdi\n.data\nval: .long 7\n',
+  '.macro rec n\n.if \\n\n .byte \\n\n rec "(\\n-1)"\n.exitm\n.endif\n.endm\n.macro pair a b=2\n .word \\a, \\b\nL\\@: .byte 0\n.endm\n.macro va x:vararg\n.irp r, \\x\n push %\\r\n.endr\n.endm\n_start:\n va rax, rbx\n.data\n rec 4\n pair 1 2\n pair 1 + 2, 3\n.irpc c, 123\n .byte \\c\n.endr\n.ifc a, b\n.err\n.elseif 1\n .org 0x40, 0xaa\n . = . + 2\n.endif\n.comm buf, 16\n.include "x.inc"\n',
+];
+
+test('mutated sources never throw and always finish (AT&T, Intel, macros)', () => {
   let seed = 12345;
   const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
   const alphabet = '%$(),:.\\"\'#;-+*/<>=!&|^~ \n0123456789abcdefxrmovjq[]@';
-  for (let i = 0; i < 1500; i++) {
-    const chars = base.split('');
-    const edits = 1 + rnd(4);
-    for (let e = 0; e < edits; e++) {
-      const p = rnd(chars.length);
-      const k = rnd(3);
-      if (k === 0) chars.splice(p, 1);
-      else if (k === 1) chars.splice(p, 0, alphabet[rnd(alphabet.length)]);
-      else chars[p] = alphabet[rnd(alphabet.length)];
-    }
-    const text = chars.join('');
-    const r = assemble([{ name: 'f.s', text }]);
-    for (const d of r.diagnostics) {
-      assert.ok(d.line >= 1 && d.column >= 1, JSON.stringify(d));
-      assert.doesNotMatch(d.message, /internal/, `${JSON.stringify(text)} -> ${d.message}`);
+  const words = ['.macro m a b\n', '.endm\n', '.rept 3\n', '.endr\n', '.if 1\n', '.endif\n', '.else\n', ' m 1 2\n', '\\@', 'PTR ', '[rax', ']',
+    '.intel_syntax noprefix\n', '.att_syntax\n', '.org ', '. = ', '.exitm\n', '\\a', ',', ' rec 9\n', '.comm c, 8\n', '.include "x.inc"\n'];
+  let runs = 0;
+  for (const base of FUZZ_BASES) {
+    for (let i = 0; i < 1000; i++) {
+      const chars = base.split('');
+      const edits = 1 + rnd(4);
+      for (let e = 0; e < edits; e++) {
+        const p = rnd(chars.length);
+        const k = rnd(4);
+        if (k === 0) chars.splice(p, 1);
+        else if (k === 1) chars.splice(p, 0, alphabet[rnd(alphabet.length)]);
+        else if (k === 2) chars[p] = alphabet[rnd(alphabet.length)];
+        else chars.splice(p, 0, words[rnd(words.length)]);
+      }
+      const text = chars.join('');
+      const r = assemble([{ name: 'f.s', text }], { readInclude: (n) => (n === 'x.inc' ? { name: 'x.inc', text: ' .byte 1\n rec 2\n' } : undefined) });
+      runs++;
+      for (const d of r.diagnostics) {
+        assert.ok(d.line >= 1 && d.column >= 1, JSON.stringify(d));
+        assert.doesNotMatch(d.message, /internal/, `${JSON.stringify(text)} -> ${d.message}`);
+      }
     }
   }
+  assert.equal(runs, 3000);
 });

@@ -54,14 +54,11 @@ export async function runE2E({ url, workspace, chromium: executablePath = '/usr/
     await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: STEP_TIMEOUT }).catch(() => undefined);
     console.log(`  workbench ready in ${Date.now() - started} ms`);
 
-    // open cat.s with Quick Open
-    await page.waitForTimeout(1500);
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-    await page.keyboard.type('cat-hostname/cat.s');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await page.waitForTimeout(300);
-    await rawEnter();
+    // open cat.s from the Explorer, as a person would
+    await page.waitForTimeout(1000);
+    const row = (name) => page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`).first();
+    await row('cat-hostname').click();
+    await row('cat.s').click();
     await page.locator('.monaco-editor .view-lines', { hasText: 'read_loop' }).first().waitFor({ timeout: STEP_TIMEOUT });
 
     // the line of read's syscall: the first `syscall` after `read_loop:`
@@ -73,11 +70,22 @@ export async function runE2E({ url, workspace, chromium: executablePath = '/usr/
     await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
     await page.keyboard.type(String(syscallLine));
     await rawEnter();
-    await page.waitForTimeout(300);
-    await page.keyboard.press('F9');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // F9, once the editor has the focus back (retry: the quick input may still hold it)
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await page.waitForTimeout(500);
+      if (await page.locator('.codicon-debug-breakpoint').count()) break;
+      await page.keyboard.press('F9');
+      try {
+        await page.locator('.codicon-debug-breakpoint').first().waitFor({ timeout: 3000 });
+        break;
+      } catch {
+        await page.locator('.monaco-editor textarea').first().focus();
+      }
+    }
     await page.locator('.codicon-debug-breakpoint').first().waitFor({ timeout: STEP_TIMEOUT });
-    // the inlay hint names the call
-    await page.locator('.monaco-editor', { hasText: 'read' }).first().waitFor();
+    // the inlay hint after the syscall names the call (the language server is up)
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((e) => /syscall\s*read\s*$/.test((e.textContent ?? '').replace(/\u00a0/g, ' '))), null, { timeout: STEP_TIMEOUT });
     await shot('01-breakpoint-on-read-syscall');
 
     // F5: the first configuration in samples/.vscode/launch.json is cat-hostname

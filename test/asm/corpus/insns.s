@@ -49,3 +49,13 @@ K = 0x55
     .data
 val: .long 7
 pcpu_var = 0x40
+# suffixed movabs, enter's operand order, redundant default-segment overrides (no prefix byte)
+    .text
+    movabsq $0xffffffff81000000, %rsi
+    movabsb 0x1000, %al
+    movabsq %rax, 0x1122334455667788
+    enter $0x1234, $3
+    add %bl, %ds:(%rax)
+    add %bl, %ss:(%rbp)
+    add %bl, %ds:(%rbp)
+    mov %ds:0x1000, %eax

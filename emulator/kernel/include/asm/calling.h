@@ -76,9 +76,9 @@
 # selects the kernel half. Writing CR3 flushes the TLB (this kernel does not use PCID).
 .macro SWITCH_TO_KERNEL_CR3 scratch_reg
 	ALTERNATIVE_SKIP_UNLESS X86_FEATURE_PTI, .Lswitch_kernel_cr3_done_\@
-	movq	%cr3, \scratch_reg
+	mov	%cr3, \scratch_reg
 	andq	$(~PTI_USER_PGTABLE_MASK), \scratch_reg
-	movq	\scratch_reg, %cr3
+	mov	\scratch_reg, %cr3
 .Lswitch_kernel_cr3_done_\@:
 .endm
 
@@ -86,8 +86,8 @@
 # From here on only .entry.text and .cpu_entry_area are mapped.
 .macro SWITCH_TO_USER_CR3 scratch_reg
 	ALTERNATIVE_SKIP_UNLESS X86_FEATURE_PTI, .Lswitch_user_cr3_done_\@
-	movq	%cr3, \scratch_reg
+	mov	%cr3, \scratch_reg
 	orq	$PTI_USER_PGTABLE_MASK, \scratch_reg
-	movq	\scratch_reg, %cr3
+	mov	\scratch_reg, %cr3
 .Lswitch_user_cr3_done_\@:
 .endm

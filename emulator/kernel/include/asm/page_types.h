@@ -31,15 +31,15 @@
 
 # __va reg, scratch: physical -> direct-map virtual.   __pa reg, scratch: the reverse.
 .macro __va reg, scratch
-	movabsq	$__PAGE_OFFSET, \scratch
+	movq	$__PAGE_OFFSET, \scratch
 	addq	\scratch, \reg
 .endm
 .macro __pa reg, scratch
-	movabsq	$__PAGE_OFFSET, \scratch
+	movq	$__PAGE_OFFSET, \scratch
 	subq	\scratch, \reg
 .endm
 # __pa_symbol reg, scratch: physical address of a kernel-image symbol's address.
 .macro __pa_symbol reg, scratch
-	movabsq	$__START_KERNEL_map, \scratch
+	movq	$__START_KERNEL_map, \scratch
 	subq	\scratch, \reg
 .endm

@@ -86,7 +86,7 @@ SYM_FUNC_START do_syscall_64
 	# 5. RIP must be below TASK_SIZE_MAX. On Intel, SYSRET to a non-canonical RIP raises #GP
 	#    while still in ring 0 but already on the user's stack and GS: a classic privilege
 	#    escalation (CVE-2012-0217). Checking against TASK_SIZE_MAX is stricter than canonical.
-	movabsq	$TASK_SIZE_MAX, %rsi
+	movq	$TASK_SIZE_MAX, %rsi
 	cmpq	%rsi, %rcx
 	jae	.Luse_iret
 	# 6. No RF or TF: SYSRET cannot restore RF, and restoring TF with SYSRET would trap on the

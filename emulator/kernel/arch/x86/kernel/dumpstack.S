@@ -146,12 +146,12 @@ SYM_FUNC_START __show_regs
 
 	leaq	msg_cs(%rip), %rdi
 	movq	pt_regs_cs(%rbx), %rsi
-	movq	%cr0, %rdx
+	mov	%cr0, %rdx
 	call	printk
 	leaq	msg_cr2(%rip), %rdi
-	movq	%cr2, %rsi
-	movq	%cr3, %rdx
-	movq	%cr4, %rcx
+	mov	%cr2, %rsi
+	mov	%cr3, %rdx
+	mov	%cr4, %rcx
 	call	printk
 	popq	%rbx
 	ret
@@ -177,10 +177,10 @@ SYM_FUNC_START show_trace_log_lvl
 	jae	.Ltrace_done
 .Ltrace_word:
 	movq	(%rbx), %rsi
-	movabsq	$0xffffffff81000000, %rax	# the kernel image ...
+	movq	$0xffffffff81000000, %rax	# the kernel image ...
 	cmpq	%rax, %rsi
 	jb	.Ltrace_skip
-	movabsq	$0xffffffff82000000, %rax	# ... is well below 16 MiB long
+	movq	$0xffffffff82000000, %rax	# ... is well below 16 MiB long
 	cmpq	%rax, %rsi
 	jae	.Ltrace_skip
 	leaq	init_stack(%rip), %rax		# but our stack lives in the image too: skip it

@@ -7,14 +7,16 @@
 .include "include/asm/segment.h"
 .include "include/asm/msr-index.h"
 .include "include/asm/thread_info.h"
+.include "include/generated/asm-offsets.h"
 
 	.text
 SYM_CODE_START startup_64
 	# Keep boot_params: everything we learn about the machine is in it.
 	movq	%rsi, boot_params_ptr(%rip)
 
-	# A stack: the top of init_task's kernel stack.
-	leaq	init_stack + THREAD_SIZE(%rip), %rsp
+	# A stack: init_task's kernel stack, below the room its pt_regs will take (Linux:
+	# __top_init_kernel_stack). run_init_process fills that pt_regs while still on this stack.
+	leaq	init_stack + THREAD_SIZE - PTREGS_SIZE(%rip), %rsp
 
 	# Our own GDT (Linux's layout), then reload the data segment registers from it. CS already
 	# holds __KERNEL_CS with a 64-bit descriptor, so no far jump is needed.

@@ -24,7 +24,7 @@ bad_magic_msg:
 # void setup_arch(void)
 SYM_FUNC_START setup_arch
 	movq	boot_params_ptr(%rip), %rsi
-	movabsq	$BOOT_PARAMS_MAGIC, %rax
+	movq	$BOOT_PARAMS_MAGIC, %rax
 	cmpq	%rax, BP_magic(%rsi)
 	jne	.Lbad_magic
 
@@ -67,8 +67,3 @@ SYM_FUNC_START alloc_page
 	xorl	%eax, %eax
 	ret
 SYM_FUNC_END alloc_page
-
-# void free_page(void *addr): pages are never reused here.
-SYM_FUNC_START free_page
-	ret
-SYM_FUNC_END free_page

@@ -30,7 +30,7 @@ SYM_FUNC_START access_ok
 	movq	%rdi, %rax
 	addq	%rsi, %rax			# end of the range
 	jc	.Lbad_range			# wrapped around
-	movabsq	$TASK_SIZE_MAX, %rdx
+	movq	$TASK_SIZE_MAX, %rdx
 	cmpq	%rdx, %rax
 	ja	.Lbad_range
 	movl	$1, %eax
@@ -142,7 +142,7 @@ SYM_FUNC_END clear_user
 # Copies a NUL-terminated string: returns its length (without the NUL), `count` if no NUL came
 # within count bytes, or -EFAULT. Never reads at or beyond TASK_SIZE_MAX.
 SYM_FUNC_START strncpy_from_user
-	movabsq	$TASK_SIZE_MAX, %rax
+	movq	$TASK_SIZE_MAX, %rax
 	cmpq	%rax, %rsi
 	jae	.Lstrncpy_efault
 	subq	%rsi, %rax			# bytes left before TASK_SIZE_MAX

@@ -36,13 +36,13 @@ SYM_FUNC_START exc_page_fault
 	pushq	%r13
 	movq	%rdi, %rbx
 	movq	%rsi, %r12
-	movq	%cr2, %r13			# the address that faulted
+	mov	%cr2, %r13			# the address that faulted
 
 	testb	$3, pt_regs_cs(%rbx)
 	jnz	.Luser_fault
 
 	# ---- kernel mode
-	movabsq	$TASK_SIZE_MAX, %rax
+	movq	$TASK_SIZE_MAX, %rax
 	cmpq	%rax, %r13
 	jae	.Lkernel_try_fixup		# a kernel address: do_kern_addr_fault
 	# A user address. With SMAP on, a supervisor access while AC is clear is a bug whatever
@@ -67,7 +67,7 @@ SYM_FUNC_START exc_page_fault
 	# __bad_area_nosemaphore(): SIGSEGV. A present page the access was not allowed on is
 	# SEGV_ACCERR; a missing page, or any kernel address, is SEGV_MAPERR.
 	movl	$SEGV_MAPERR, %esi
-	movabsq	$TASK_SIZE_MAX, %rax
+	movq	$TASK_SIZE_MAX, %rax
 	cmpq	%rax, %r13
 	jae	1f
 	testq	$X86_PF_PROT, %r12
@@ -91,7 +91,7 @@ SYM_FUNC_START page_fault_oops
 	# show_fault_oops()
 	testq	$X86_PF_INSTR, %r12
 	jz	1f
-	movabsq	$TASK_SIZE_MAX, %rax
+	movq	$TASK_SIZE_MAX, %rax
 	cmpq	%rax, %r13
 	jae	1f
 	leaq	msg_smep(%rip), %rdi

@@ -3,7 +3,7 @@
 # Ours is the RINGSTEP machine's boot_params page (emulator/machine/BOOT.md), at the physical
 # address 0x7000; startup_64 receives its direct-map address in RSI, as Linux does.
 
-.equ BOOT_PARAMS_MAGIC,		0x5045545347494e52	# "RINGSTEP" in little-endian bytes
+.equ BOOT_PARAMS_MAGIC,		0x50455453474e4952	# "RINGSTEP" in little-endian bytes
 .equ BP_magic,			0x00
 .equ BP_user_entry,		0x08	# the program's entry point
 .equ BP_user_sp,		0x10	# initial user RSP (points at argc)

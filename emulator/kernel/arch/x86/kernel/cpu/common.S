@@ -28,7 +28,7 @@ SYM_FUNC_START cpu_init
 	andq	$0xffffff, %rcx			# base[23:0] -> bits 16..39
 	shlq	$16, %rcx
 	orq	%rcx, %rdx
-	movabsq	$0x0000890000000000, %rcx	# type and present bit -> bits 40..47
+	movq	$0x0000890000000000, %rcx	# type and present bit -> bits 40..47
 	orq	%rcx, %rdx
 	movq	%rax, %rcx
 	shrq	$24, %rcx			# base[31:24] -> bits 56..63
@@ -71,14 +71,14 @@ SYM_FUNC_START cpu_init
 	# ---- cr4_init(): SMEP stops the kernel from executing user pages (a kernel bug can no
 	# longer jump into code user space wrote); SMAP stops it from reading or writing user pages
 	# outside STAC/CLAC.
-	movq	%cr4, %rax
+	mov	%cr4, %rax
 	testb	$(1 << X86_FEATURE_SMEP), x86_feature_flags(%rip)
 	jz	2f
 	orq	$X86_CR4_SMEP, %rax
 2:	testb	$(1 << X86_FEATURE_SMAP), x86_feature_flags(%rip)
 	jz	3f
 	orq	$X86_CR4_SMAP, %rax
-3:	movq	%rax, %cr4
+3:	mov	%rax, %cr4
 
 	popq	%rbx
 	ret

@@ -1,0 +1,3 @@
+// `url` for the browser bundle: @vscode/debugadapter only uses URL, which browsers have.
+export const URL = globalThis.URL;
+export default { URL };
