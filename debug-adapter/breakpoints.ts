@@ -156,6 +156,14 @@ export class BreakpointManager {
     }
   }
 
+  lineBreakpointById(id: number): AddressBreakpoint | undefined {
+    for (const list of this.lineBreakpoints.values()) {
+      const bp = list.find((b) => b.id === id);
+      if (bp) return bp;
+    }
+    return undefined;
+  }
+
   get hasAddressBreakpoints(): boolean {
     return this.byAddress.size > 0;
   }

@@ -29,7 +29,9 @@ export interface LaunchConfig {
   cwd?: string;
 }
 
-export const DEFAULT_HISTORY = 1_000_000;
+// The machine keeps one undo record per instruction (about 100 bytes today: registers plus what
+// memory it overwrote), so 200k instructions is ~20 MB: dozens of whole system calls.
+export const DEFAULT_HISTORY = 200_000;
 
 /** Attributes VS Code (or other clients) add to every configuration; accepted and ignored. */
 const CLIENT_ATTRIBUTES = new Set([

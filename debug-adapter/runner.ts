@@ -30,8 +30,9 @@ export class Runner {
   pauseRequested = false;
   /** bumped to abandon whatever is running (disconnect, restart) */
   generation = 0;
-  /** a catch point raised by a machine event during the current slice */
-  eventStop: Outcome | undefined;
+  /** a catch point raised by a machine event during the current slice; a function is called once
+   *  the instruction has finished, when the state it describes is complete */
+  eventStop: Outcome | (() => Outcome) | undefined;
   /** true while re-executing an instruction that stepping back undid one too far: its output
    *  and catch points already happened once */
   replaying = false;
@@ -109,7 +110,7 @@ export class Runner {
     const ctx = this.t.evalContext();
     const hasData = this.bps.dataBreakpoints.length > 0;
     const shouldStop = (rip: bigint): boolean => {
-      if (this.eventStop) { pending = this.eventStop; return true; }
+      if (this.eventStop) { pending = this.takeEventStop(); return true; }
       if (hasData) {
         const d = this.checkData();
         if (d) { pending = d; return true; }
@@ -157,7 +158,7 @@ export class Runner {
   private takeEventStop(): Outcome {
     const o = this.eventStop!;
     this.eventStop = undefined;
-    return o;
+    return typeof o === 'function' ? o() : o;
   }
 
   /** Execute one instruction. Returns 'goal' when it simply retired. */

@@ -8,9 +8,11 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { CreateMachine, Machine, MachineEvent, MachineOptions } from '../emulator/machine/api';
 import type { LinkedImage, SourceFile } from '../emulator/asm/types';
 import { createMachine as createRealMachine } from '../emulator/machine/machine';
+import { kernelSources as builtinKernelSources } from '../emulator/kernel/index';
 import { formatSyscall } from '../emulator/trace/strace';
 import { HostFiles, LaunchConfig, LaunchError, loadMachineOptions, validateLaunchArgs } from './launch';
-import { Target } from './target';
+import { Depth, INNER, OUTER, Target } from './target';
+import { VEC_NAMES } from '../emulator/cpu/state';
 import { AddressBreakpoint, BreakpointManager, EXCEPTION_FILTERS, FilterId, parseSyscallSet, validateHitCondition } from './breakpoints';
 import { Outcome, Runner, ExceptionDetails } from './runner';
 import { WalkedFrame, walkStack } from './stack';
@@ -24,20 +26,24 @@ const THREAD_ID = 1;
 /**
  * Assembled kernels, shared by every session in this process (restart, the rebuild for syscall
  * catch points, several sessions on one --server): assembling the kernel is most of a launch.
- * Keyed by the kernel sources' names and a hash of their text ('builtin' for the bundled ones).
+ * Keyed by a hash of the kernel sources' names and text.
  */
-const kernelCache = new Map<string, { image: LinkedImage; sources: [string, string][] }>();
+const kernelCache = new Map<string, LinkedImage>();
 
-function kernelKey(sources: SourceFile[] | undefined): string {
-  if (!sources) return 'builtin';
-  let h = 0x811c9dc5;
+function kernelKey(sources: SourceFile[]): string {
+  let h = 0x811c9dc5, g = 0x01234567;
   for (const f of sources) {
     for (const text of [f.name, f.text]) {
-      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        h = Math.imul(h ^ c, 0x01000193) >>> 0;
+        g = Math.imul(g ^ c, 0x5bd1e995) >>> 0;
+      }
     }
   }
-  return `custom:${sources.length}:${h.toString(16)}`;
+  return `${sources.length}-${h.toString(16)}-${g.toString(16)}`;
 }
+
 /** Instructions the kernel may take to boot before the user program's first instruction. */
 const BOOT_BUDGET = 50_000_000;
 
@@ -47,6 +53,11 @@ export interface AdapterHost {
   createMachine?: CreateMachine;
   /** folder with the built-in kernel sources on disk, so frames open real files */
   kernelSourceRoot?: string;
+  /** a store for assembled kernels that outlives the process (the Node host uses a temp folder) */
+  kernelImages?: {
+    load(key: string): Promise<LinkedImage | undefined>;
+    save(key: string, image: LinkedImage): Promise<void>;
+  };
 }
 
 type Handler = (args: any, response: DebugProtocol.Response) => unknown;
@@ -63,7 +74,7 @@ export const HELP_TEXT = `Ringstep debug console. Expressions (watch, hover, her
 Commands: help (this text).
 Breakpoint conditions use the same expressions (rax == 1 && rdi == 3); logpoints interpolate {rax}.
 Catch points (Breakpoints view): syscall entry / syscall exit (condition: read,write or 0,1),
-ring transition, user fault (signal), kernel oops.`;
+ring transition, user fault (signal), kernel oops. Kernel memory is readable from ring 3 too.`;
 
 function basename(p: string): string {
   const parts = p.split(/[\\/]/);
@@ -101,6 +112,45 @@ function arr(args: Record<string, unknown>, key: string): unknown[] {
   return v;
 }
 
+const SIGNAL_FOR_VECTOR: Record<number, string> = {
+  0: 'SIGFPE', 1: 'SIGTRAP', 3: 'SIGTRAP', 4: 'SIGSEGV', 5: 'SIGSEGV', 6: 'SIGILL', 7: 'SIGSEGV', 10: 'SIGSEGV',
+  11: 'SIGBUS', 12: 'SIGBUS', 13: 'SIGSEGV', 14: 'SIGSEGV', 16: 'SIGFPE', 17: 'SIGBUS', 19: 'SIGFPE',
+};
+const VECTORS_WITH_ERROR_CODE = new Set([8, 10, 11, 12, 13, 14, 17, 21, 29, 30]);
+
+/** A user-mode exception, seen at the first instruction of its kernel handler. */
+function describeUserFault(t: Target, handler: bigint): Outcome {
+  const cpu = t.cpu;
+  // Which IDT gate leads to this handler gives the vector (gates are 16 bytes).
+  let vector = -1;
+  for (let v = 0; v < 32 && vector < 0; v++) {
+    const g = t.read(cpu.idtr.base + BigInt(16 * v), 16);
+    if (g.some((b) => b === null)) continue;
+    const b = g as number[];
+    const off = BigInt(b[0] | (b[1] << 8)) | (BigInt(b[6] | (b[7] << 8)) << 16n) |
+      (BigInt((b[8] | (b[9] << 8) | (b[10] << 16)) >>> 0) << 32n) | (BigInt(b[11]) << 56n);
+    if (off === handler) vector = v;
+  }
+  const name = VEC_NAMES[vector] ?? (vector >= 0 ? `vector ${vector}` : 'exception');
+  const parts: string[] = [vector >= 0 ? `vector ${vector}` : `handler ${t.functionName(handler)}`];
+  const sp = cpu.gpr[4];
+  const hasCode = VECTORS_WITH_ERROR_CODE.has(vector);
+  if (hasCode) {
+    const code = t.readU64(sp);
+    if (code !== undefined) parts.push(`error code 0x${code.toString(16)}`);
+  }
+  const rip = t.readU64(hasCode ? sp + 8n : sp);
+  if (vector === 14) parts.push(`CR2 0x${cpu.cr2.toString(16)}`);
+  const signal = SIGNAL_FOR_VECTOR[vector];
+  if (signal) parts.push(`the kernel will send ${signal}`);
+  const where = rip !== undefined ? ` at 0x${rip.toString(16)} ${t.describeAddress(rip) ?? ''}`.trimEnd() : '';
+  const description = `${name} in user mode${where} (${parts.join(', ')})`;
+  return {
+    kind: 'stop', reason: 'exception', description,
+    exception: { exceptionId: name, description, breakMode: 'always', details: { message: description, typeName: signal ?? name } },
+  };
+}
+
 export class RingstepSession extends DebugSession {
   private host: AdapterHost;
   private cfg?: LaunchConfig;
@@ -116,6 +166,10 @@ export class RingstepSession extends DebugSession {
   private frames?: WalkedFrame[];
   private lastException?: ExceptionDetails;
   private lastEnded?: string;
+  /** which line of a macro expansion the top frame shows (a depth in Target.chain) */
+  private shown: Depth = OUTER;
+  /** what the next stop shows when it is a plain end of step (computed at the stop) */
+  private nextShown: Depth | (() => Depth) = OUTER;
   private output: { category: string; text: string }[] = [];
   private outputFlushScheduled = false;
   private decoders = new Map<number, TextDecoder>();
@@ -153,10 +207,10 @@ export class RingstepSession extends DebugSession {
     evaluate: (a) => this.evaluate(a),
     setExpression: (a) => this.setExpression(a),
     continue: (a, r) => this.resume(r, () => this.runner!.runUntil(), 'continue', a),
-    next: (a, r) => { const g = this.granularity(a); this.resume(r, () => stepOver(this.target!, this.runner!, g), 'step', a); },
-    stepIn: (a, r) => { const g = this.granularity(a); this.resume(r, () => stepInto(this.target!, this.runner!, g), 'step', a); },
+    next: (a, r) => this.next(a, r),
+    stepIn: (a, r) => this.stepIn(a, r),
     stepOut: (a, r) => this.resume(r, () => stepOut(this.target!, this.runner!), 'step', a),
-    stepBack: (a, r) => { const g = this.granularity(a); this.resume(r, () => stepBack(this.target!, this.runner!, g), 'step', a, true); },
+    stepBack: (a, r) => { const g = this.granularity(a); this.resume(r, () => stepBack(this.target!, this.runner!, g), 'step', a, true, INNER); },
     reverseContinue: (a, r) => this.resume(r, () => this.runner!.reverseUntil(), 'step', a, true),
     pause: () => this.pause(),
     exceptionInfo: () => this.exceptionInfo(),
@@ -283,22 +337,25 @@ export class RingstepSession extends DebugSession {
   /** Build and boot a machine up to the user program's first instruction. */
   private async buildMachine(opts: MachineOptions): Promise<void> {
     const create = this.host.createMachine ?? createRealMachine;
-    const key = kernelKey(opts.kernelSources);
-    const cached = kernelCache.get(key);
+    const kernelFiles = opts.kernelSources ?? builtinKernelSources();
+    const key = kernelKey(kernelFiles);
+    let cached = kernelCache.get(key);
+    if (!cached && this.host.kernelImages) {
+      try { cached = await this.host.kernelImages.load(key); } catch { cached = undefined; }
+    }
     let machine: Machine;
     try {
-      machine = create(cached ? { ...opts, kernelImage: cached.image } : opts);
+      machine = create(cached ? { ...opts, kernelImage: cached } : opts);
     } catch (e) {
       throw new LaunchError(`the machine could not be built: ${(e as Error).message}`);
     }
     if (cached) {
       // A prebuilt kernel brings no source text: give the debugger the text it was built from.
-      for (const [name, text] of cached.sources) if (!machine.sources.has(name)) machine.sources.set(name, text);
+      kernelCache.set(key, cached);
+      for (const f of kernelFiles) if (!machine.sources.has(f.name)) machine.sources.set(f.name, f.text);
     } else if (!machine.diagnostics.some((d) => d.severity === 'error') && machine.kernelImage.lines.length) {
-      const kernelFiles = new Set(machine.kernelImage.lines.map((l) => l.file));
-      const userFiles = new Set(opts.program.kind === 'sources' ? opts.program.files.map((f) => f.name) : []);
-      const sources = [...machine.sources].filter(([name]) => !userFiles.has(name) && (kernelFiles.has(name) || !name.startsWith('/')));
-      kernelCache.set(key, { image: machine.kernelImage, sources });
+      kernelCache.set(key, machine.kernelImage);
+      this.host.kernelImages?.save(key, machine.kernelImage).catch(() => undefined);
     }
     if (machine.diagnostics.some((d) => d.severity === 'error')) {
       const lines = machine.diagnostics.filter((d) => d.severity === 'error').slice(0, 20)
@@ -367,6 +424,11 @@ export class RingstepSession extends DebugSession {
         return;
       }
       case 'ring': {
+        if (e.how === 'exception' && e.from === 3 && this.bps.filterOn('user-fault') && this.runner) {
+          // Described after delivery completes: the handler's first instruction, frame pushed.
+          this.runner.eventStop = () => describeUserFault(this.target!, e.address);
+          return;
+        }
         if (!this.bps.filterOn('ring-transition') || !this.runner) return;
         const text = `${e.how.toUpperCase()}: ring ${e.from} → ring ${e.to}`;
         this.runner.eventStop = { kind: 'stop', reason: 'exception', description: text,
@@ -400,6 +462,7 @@ export class RingstepSession extends DebugSession {
     }
     this.sendResponse(response);
     this.state = 'stopped';
+    this.shown = OUTER;
     if (this.cfg!.stopOnEntry) this.reportStop({ kind: 'stop', reason: 'entry', description: 'stopped at the program entry point' });
     else this.startRunning(() => this.runner!.runUntil(), 'continue');
   }
@@ -459,7 +522,7 @@ export class RingstepSession extends DebugSession {
     return t;
   }
 
-  private resume(response: DebugProtocol.Response, op: () => Promise<Outcome>, kind: 'continue' | 'step', args: Record<string, unknown>, reverse = false): void {
+  private resume(response: DebugProtocol.Response, op: () => Promise<Outcome>, kind: 'continue' | 'step', args: Record<string, unknown>, reverse = false, show: Depth | (() => Depth) = OUTER): void {
     if (args.threadId !== undefined) int(args, 'threadId');
     this.requireStopped();
     if (reverse && this.machine!.historyLength === 0) {
@@ -467,6 +530,7 @@ export class RingstepSession extends DebugSession {
     }
     if (kind === 'continue') response.body = { allThreadsContinued: true };
     this.sendResponse(response);
+    this.nextShown = show;
     this.startRunning(op, kind);
   }
 
@@ -514,9 +578,14 @@ export class RingstepSession extends DebugSession {
     }
     this.state = 'stopped';
     if (o.kind === 'goal') {
+      this.shown = typeof this.nextShown === 'function' ? this.nextShown() : this.nextShown;
       this.emitStopped(kind === 'continue' ? 'pause' : 'step', undefined);
       return;
     }
+    // A line breakpoint shows its own line, even inside a macro expansion.
+    const bp = o.hitBreakpointIds?.length ? this.bps.lineBreakpointById(o.hitBreakpointIds[0]) : undefined;
+    const bpDepth = bp ? this.target!.chain(this.target!.cpu.rip).findIndex((x) => x.file === bp.file && x.line === bp.line) : -1;
+    this.shown = bpDepth >= 0 ? bpDepth : o.reason === 'step' ? (typeof this.nextShown === 'function' ? this.nextShown() : this.nextShown) : OUTER;
     if (o.exception) this.lastException = o.exception;
     this.emitStopped(o.reason, o.description, o.hitBreakpointIds, o.exception?.description);
   }
@@ -530,6 +599,41 @@ export class RingstepSession extends DebugSession {
     if (description) ev.body.description = description;
     if (hitBreakpointIds?.length) ev.body.hitBreakpointIds = hitBreakpointIds;
     this.sendEvent(ev);
+  }
+
+  /**
+   * Step Over. It keeps showing the same macro depth while execution stays inside the same
+   * invocations; once it leaves them, it shows the lines they have in common (the outer file).
+   */
+  private next(args: Record<string, unknown>, response: DebugProtocol.Response): void {
+    const g = this.granularity(args);
+    const t = this.requireStopped();
+    const at = this.shown;
+    const before = t.chain(t.cpu.rip);
+    const depthAfter = (): Depth => {
+      const after = t.chain(t.cpu.rip);
+      let common = 0;
+      while (common < before.length && common < after.length && before[common].file === after[common].file && before[common].line === after[common].line) common++;
+      return Math.min(at, Math.max(common, 0), Math.max(after.length - 1, 0));
+    };
+    this.resume(response, () => stepOver(t, this.runner!, g, at), 'step', args, false, depthAfter);
+  }
+
+  /**
+   * Step Into. Shown at a macro invocation line, the current instruction already belongs to the
+   * expansion: the step opens the macro one level (nothing executes), so the first instruction of
+   * its body is not skipped. Otherwise one instruction at a time until the line changes.
+   */
+  private stepIn(args: Record<string, unknown>, response: DebugProtocol.Response): void {
+    const g = this.granularity(args);
+    const t = this.requireStopped();
+    const chain = t.chain(t.cpu.rip);
+    const depth = Math.min(this.shown, chain.length - 1);
+    if (g !== 'instruction' && depth < chain.length - 1) {
+      this.resume(response, async () => ({ kind: 'goal' }), 'step', args, false, depth + 1);
+      return;
+    }
+    this.resume(response, () => stepInto(t, this.runner!, g), 'step', args, false, INNER);
   }
 
   private pause(): void {
@@ -863,7 +967,7 @@ export class RingstepSession extends DebugSession {
       }
       const sym = t.machine.symbolAt(f.pc);
       const fname = f.func ?? (sym ? sym.symbol.name : `0x${f.pc.toString(16)}`);
-      const line = t.displayLine(f.pc);
+      const line = t.displayLine(f.pc, start + k === 0 ? this.shown : OUTER);
       const frame: DebugProtocol.StackFrame = {
         id, name: `${fname} (${ring})`, line: 0, column: 0,
         instructionPointerReference: `0x${f.pc.toString(16)}`,

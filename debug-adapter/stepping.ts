@@ -1,6 +1,7 @@
 // Stepping policy, by line and by instruction, across the ring boundary:
 // - Step Into: one instruction at a time until the source line changes; `syscall` therefore stops
-//   on entry_SYSCALL_64's first instruction in ring 0.
+//   on entry_SYSCALL_64's first instruction in ring 0. On a macro invocation line it enters the
+//   macro body.
 // - Step Over: `call` runs until it returns to the next instruction with the same RSP; `syscall`
 //   runs the whole system call and stops at the next user instruction; breakpoints in between
 //   (kernel ones included) still stop. A macro invocation line counts as one line.
@@ -9,7 +10,7 @@
 // - Step Back: the same rules, backwards through the machine's undo log.
 
 import type { Outcome, Runner } from './runner';
-import type { Target } from './target';
+import type { Depth, Target } from './target';
 import { walkStack } from './stack';
 
 export type Granularity = 'line' | 'instruction' | 'statement';
@@ -20,6 +21,7 @@ function done(o: Outcome): boolean {
   return o.kind !== 'goal';
 }
 
+/** Step Into by line: one instruction at a time until the innermost line changes. */
 export async function stepInto(t: Target, r: Runner, granularity: Granularity): Promise<Outcome> {
   const gen = r.generation;
   const key = t.lineKey(t.cpu.rip, 'into');
@@ -52,14 +54,23 @@ async function stepOverInstruction(t: Target, r: Runner): Promise<Outcome> {
   return r.stepInstruction();
 }
 
-export async function stepOver(t: Target, r: Runner, granularity: Granularity): Promise<Outcome> {
+/**
+ * Step Over by line: until the line being shown is no longer part of where execution is. Shown
+ * at a macro invocation, that runs the whole expansion; shown inside a macro body, one body line.
+ */
+export async function stepOver(t: Target, r: Runner, granularity: Granularity, shown: Depth): Promise<Outcome> {
   const gen = r.generation;
-  const key = t.lineKey(t.cpu.rip, 'over');
+  const start = t.displayLine(t.cpu.rip, shown);
+  const startKey = t.lineKey(t.cpu.rip, 'into');
+  const stillOnLine = (): boolean => {
+    if (!start) return t.lineKey(t.cpu.rip, 'into') === startKey;
+    return t.chain(t.cpu.rip).some((x) => x.file === start.file && x.line === start.line);
+  };
   const ring = t.cpu.cpl;
   for (let n = 1; ; n++) {
     const o = await stepOverInstruction(t, r);
     if (done(o) || granularity === 'instruction') return o;
-    if (t.cpu.cpl !== ring || t.lineKey(t.cpu.rip, 'over') !== key) return o;
+    if (t.cpu.cpl !== ring || !stillOnLine()) return o;
     if (n % 2000 === 0) {
       await yieldToEvents();
       if (gen !== r.generation) return { kind: 'cancelled' };

@@ -10,6 +10,13 @@ import type { EvalContext } from './expressions';
 import { readFlag, readRegister, registerInfo, writeFlag, writeRegister } from './registers';
 
 export const KERNEL_SPACE = 0xffff800000000000n;
+
+export interface SourceLine { file: string; line: number }
+/** Which line of a macro expansion a stop shows: its depth in chain() (0 = the outermost
+ *  invocation line; larger than the chain = the innermost line). */
+export type Depth = number;
+export const OUTER: Depth = 0;
+export const INNER: Depth = Number.MAX_SAFE_INTEGER;
 const MASK64 = (1n << 64n) - 1n;
 const RCX = 1, RSP = 4;
 const USER_CS = 0x33n;
@@ -201,10 +208,21 @@ export class Target {
     return `${l.file}:${l.line}`;
   }
 
-  /** The source location a frame shows: the innermost line (inside a macro body when stepping into one). */
-  displayLine(addr: bigint): { file: string; line: number } | undefined {
+  /**
+   * Every source location of the instruction at `addr`, outermost first: the macro invocation
+   * lines that produced it (if any), then the line itself.
+   */
+  chain(addr: bigint): SourceLine[] {
     const l = this.machine.lineAt(addr);
-    return l ? { file: l.file, line: l.line } : undefined;
+    if (!l) return [];
+    return [...l.expandedFrom.map((x) => ({ file: x.file, line: x.line })), { file: l.file, line: l.line }];
+  }
+
+  /** The line shown for `addr` at a macro-expansion depth (clamped to the innermost line). */
+  displayLine(addr: bigint, depth: Depth = INNER): SourceLine | undefined {
+    const c = this.chain(addr);
+    if (!c.length) return undefined;
+    return c[Math.min(depth, c.length - 1)];
   }
 
   isCode(addr: bigint): boolean {

@@ -120,6 +120,14 @@ export class Cpu {
   nextRip = 0n;
   /** The instruction being executed (valid during step()). */
   current: Instruction | null = null;
+  /**
+   * Counts the times control went to the system layer (a system instruction, or a fault offered
+   * for delivery): only then can segments, control registers, CPL, MSRs or devices change, so the
+   * machine's undo recorder compares those only when this moved.
+   */
+  sysEvents = 0;
+  /** Set by the machine (a device asked to stop) to end run() after the current instruction. */
+  stopRequested = false;
   /** When false, step() reports faults without offering them to system.deliver(). */
   deliverFaults = true;
   /** Set by a handler before throwing a trap-class exception (INT3, INT n, INTO): the saved RIP
@@ -180,7 +188,7 @@ export class Cpu {
       this.nextRip = d.next;
       d.exec(this, d.insn);
       st.rip = this.nextRip;
-      st.retired++;
+      st.retiredCount++;
       this.prev = d;
       this.current = null;
       // TF or RF involved (rare): single-step trap and RF clearing
@@ -193,7 +201,7 @@ export class Cpu {
       if (this.trapping) {
         // traps: the instruction completed; delivery pushes the address after it
         st.rip = this.nextRip;
-        st.retired++;
+        st.retiredCount++;
       } else {
         st.rip = rip;
       }
@@ -203,6 +211,7 @@ export class Cpu {
 
   /** Offer a fault to the system layer; report it when nobody delivers it. */
   private raise(e: CpuFault, decodeError?: string): StepOutcome {
+    this.sysEvents++;
     try {
       if (this.deliverFaults && this.system && this.system.deliver(this, e)) return OK;
     } catch (err) {
@@ -240,14 +249,17 @@ export class Cpu {
     this.lastPage = undefined;
   }
 
-  /** Run until halt, an undelivered fault, or `maxSteps` instructions. */
+  /**
+   * Run until halt, an undelivered fault, `maxSteps` instructions, or the end of an instruction
+   * during which stopRequested was set (the caller clears it).
+   */
   run(maxSteps: number): { outcome: StepOutcome; steps: number } {
     let steps = 0;
     let outcome: StepOutcome = OK;
     while (steps < maxSteps) {
       outcome = this.step();
       steps++;
-      if (outcome !== OK) break;
+      if (outcome !== OK || this.stopRequested) break;
     }
     return { outcome, steps };
   }
@@ -444,6 +456,7 @@ export class Cpu {
 
 /** System instructions go to the machine's SystemOps when plugged in, else the bare-metal fallback. */
 function systemDispatch(cpu: Cpu, insn: Instruction): void {
+  cpu.sysEvents++;
   if (cpu.system) cpu.system.exec(cpu, insn);
   else systemFallback(cpu, insn);
 }

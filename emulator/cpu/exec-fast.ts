@@ -51,6 +51,15 @@ export function specialize(insn: Instruction, next: bigint): Handler | undefined
   const ops = insn.operands;
   const m = memoryForm(insn, next);
   if (m !== undefined) return m;
+  if (insn.op === 'jmp' && ops.length === 1 && ops[0].kind === 'rel') {
+    const target = ops[0].target;
+    if (!(target <= 0x7fffffffffffn || target >= 0xffff800000000000n)) return undefined; // generic path raises #GP
+    return (cpu) => {
+      cpu.nextRip = target;
+    };
+  }
+  if (insn.op === 'imul') return imul(insn);
+  if (insn.op === 'stos' && insn.rep !== null && insn.addrSize === 8 && insn.seg === null) return repStos(insn);
   if (insn.op === 'jcc') {
     const t = ops[0];
     if (t.kind !== 'rel') return undefined;
@@ -310,4 +319,95 @@ function memoryForm(insn: Instruction, next: bigint): Handler | undefined {
     };
   }
   return undefined;
+}
+
+// ---- imul -------------------------------------------------------------------------------------
+
+const TWO31 = 0x80000000;
+
+/**
+ * IMUL with two or three operands, register destination and register/immediate sources (the
+ * one-operand form writes RDX:RAX and stays generic). Flags as alu.imul sets them: CF = OF =
+ * the product does not fit the destination, SF ZF PF from the result, AF cleared.
+ */
+function imul(insn: Instruction): Handler | undefined {
+  const ops = insn.operands;
+  if (ops.length < 2) return undefined;
+  const d = ops[0];
+  if (d.kind !== 'reg' || d.cls !== 'gpr' || d.high8 || (d.size !== 4 && d.size !== 8)) return undefined;
+  const size = d.size;
+  const a = ops.length === 3 ? ops[1] : d;
+  const b = ops[ops.length - 1];
+  if (!isGpr(a, size)) return undefined;
+  const an = (a as { num: number }).num * 2;
+  let bn = -1;
+  let imm = 0n;
+  if (isGpr(b, size)) bn = (b as { num: number }).num * 2;
+  else if (b.kind === 'imm') imm = BigInt.asIntN(b.size * 8, b.value);
+  else return undefined;
+  const dn = d.num * 2;
+  if (size === 4) {
+    const immN = Number(imm);
+    return (cpu) => {
+      const g = cpu.gpr32;
+      const x = g[an] | 0;
+      const y = bn >= 0 ? g[bn] | 0 : immN;
+      const r = Math.imul(x, y) >>> 0;
+      const p = x * y; // exact when it fits 2^53; beyond that it is an overflow either way
+      const fl = szp32(r) | (p >= -TWO31 && p < TWO31 ? 0 : CF | OF);
+      const st = cpu.state;
+      st.rflags = (st.rflags & ~STATUS) | fl;
+      g[dn] = r;
+      g[dn + 1] = 0;
+    };
+  }
+  const ai = an >> 1, bi = bn >> 1, di = dn >> 1;
+  return (cpu) => {
+    const gpr = cpu.state.gpr;
+    const p = BigInt.asIntN(64, gpr[ai]) * (bi >= 0 ? BigInt.asIntN(64, gpr[bi]) : imm);
+    const r = BigInt.asUintN(64, p);
+    gpr[di] = r;
+    const g = cpu.gpr32;
+    const lo = g[dn], hi = g[dn + 1];
+    const fl = PARITY[lo & 0xff] | ((lo | hi) === 0 ? ZF : 0) | (hi & 0x80000000 ? SF : 0) | (BigInt.asIntN(64, r) === p ? 0 : CF | OF);
+    const st = cpu.state;
+    st.rflags = (st.rflags & ~STATUS) | fl;
+  };
+}
+
+// ---- rep stos -----------------------------------------------------------------------------------
+
+const DF = 0x400;
+/** as exec.ts's stringOp: iterations per step before the instruction re-executes itself */
+const REP_CHUNK = 1 << 16;
+
+/**
+ * REP STOS with 64-bit addressing, forward (DF = 0), RCX and RDI below 2^32 and the whole run
+ * below 2^32: the same iterations as the generic handler (RDI and RCX updated after each store,
+ * so a fault in the middle resumes where it stopped), with number-addressed stores.
+ */
+function repStos(insn: Instruction): Handler | undefined {
+  const size = insn.opSize;
+  if (size !== 1 && size !== 4 && size !== 8) return undefined;
+  const generic = HANDLERS.stos;
+  if (generic === undefined) return undefined;
+  return (cpu, i) => {
+    const nm = cpu.numMem, g = cpu.gpr32, st = cpu.state;
+    if (nm === null || (st.rflags & DF) !== 0 || g[3] !== 0 || g[15] !== 0) return generic(cpu, i);
+    let count = g[2];
+    if (count === 0) return;
+    const n = count < REP_CHUNK ? count : REP_CHUNK;
+    let di = g[14];
+    if (di + n * size >= 0x100000000) return generic(cpu, i);
+    const lo = g[0], hi = g[1];
+    for (let k = 0; k < n; k++) {
+      if (size === 8) nm.writeHalves(di, lo, hi);
+      else nm.writeNumber(di, size, size === 1 ? lo & 0xff : lo);
+      di += size;
+      g[14] = di;
+      count--;
+      g[2] = count;
+    }
+    if (count !== 0) cpu.nextRip = i.address; // continue in the next step, as the generic handler does
+  };
 }

@@ -9,7 +9,15 @@
 //
 // The physical memory is plugged in through PhysMem (emulator/machine/memory.ts implements it).
 
-import { CpuFault, CpuState, CR0, CR4, EFER, F, LinearMemory, Size, Vec } from './state';
+import { CpuFault, CpuState, CR0 as STATE_CR0, CR4 as STATE_CR4, EFER as STATE_EFER, F as STATE_F, LinearMemory, Size, Vec as STATE_VEC } from './state';
+import type { NumberAddressedMemory } from './system-ops';
+
+// Module-local copies of hot imports (under a CommonJS transform imported bindings are getters).
+const CR0 = { ...STATE_CR0 };
+const CR4 = { ...STATE_CR4 };
+const EFER = { ...STATE_EFER };
+const F = { ...STATE_F };
+const Vec = { ...STATE_VEC };
 
 export interface PhysMem {
   readonly size: number;
@@ -18,7 +26,17 @@ export interface PhysMem {
   readBytes(addr: number, len: number): Uint8Array;
   writeBytes(addr: number, bytes: Uint8Array): void;
   markCode(frameNumber: number): void;
+  /** The backing bytes of a 4 KiB frame when it exists in RAM (allocated when `create`), for the
+   *  MMU's direct-access cache; a write through it must still be reported with `wroteDirect`. */
+  frame?(frameNumber: number, create: boolean): Uint8Array | undefined;
+  /** Frames the CPU decoded code from (a write there must go the slow way). */
+  isCode?(frameNumber: number): boolean;
+  /** Called before a direct write of `size` bytes at physical `addr` (the undo journal). */
+  journalDirect?: ((addr: number, frame: Uint8Array, offset: number, size: number) => void) | null;
 }
+
+/** Slots of the MMU's direct-access caches (number-addressed fast path); a power of two. */
+const FAST_SLOTS = 256;
 
 /** #PF error code bits (SDM Vol. 3, 4.7). */
 export const PF = { P: 1, W: 2, U: 4, RSVD: 8, I: 16 } as const;
@@ -62,7 +80,7 @@ export function isCanonical(lin: bigint): boolean {
   return lin < LOW_HALF_END || lin >= HIGH_HALF_START;
 }
 
-export class Mmu implements LinearMemory {
+export class Mmu implements LinearMemory, NumberAddressedMemory {
   /** non-global translations per PCID (PCID 0 when CR4.PCIDE = 0) */
   private tlbs = new Map<number, Map<number, TlbEntry>>();
   private globalTlb = new Map<number, TlbEntry>();
@@ -80,11 +98,147 @@ export class Mmu implements LinearMemory {
   /** Counts for the curious (and tests). */
   stats = { walks: 0, flushes: 0 };
 
+  /**
+   * Direct-access caches for the number-addressed accesses of the CPU's fast paths: per slot, a
+   * tag (virtual page number * 4 + access mode, see fastMode) and the frame's bytes. Filled only
+   * after translate() allowed that kind of access in that mode, and emptied with the TLB, so a hit
+   * means exactly what a TLB hit with a passing permission check means. Write slots also require
+   * the page's Dirty bit already set and a frame holding no decoded code.
+   */
+  private readonly readTag = new Float64Array(FAST_SLOTS).fill(-1);
+  private readonly readFrame: (Uint8Array | undefined)[] = new Array(FAST_SLOTS).fill(undefined);
+  private readonly readBase = new Float64Array(FAST_SLOTS);
+  private readonly writeTag = new Float64Array(FAST_SLOTS).fill(-1);
+  private readonly writeFrame: (Uint8Array | undefined)[] = new Array(FAST_SLOTS).fill(undefined);
+  private readonly writeBase = new Float64Array(FAST_SLOTS);
+
   constructor(
     private readonly state: CpuState,
     readonly phys: PhysMem,
   ) {
     this.tlbs.set(0, this.current);
+  }
+
+  // ---- NumberAddressedMemory (system-ops.ts) ------------------------------------------------
+
+  /** The permission-relevant part of the CPU's state for an explicit access: CPL 3 and RFLAGS.AC
+   *  (CR0.WP, CR4.SMEP/SMAP changes flush the TLB, and these caches with it). */
+  private fastMode(): number {
+    const s = this.state;
+    return (s.cpl === 3 ? 1 : 0) | ((s.rflags >>> 17) & 2);
+  }
+
+  private clearFast(): void {
+    this.readTag.fill(-1);
+    this.writeTag.fill(-1);
+    this.readFrame.fill(undefined);
+    this.writeFrame.fill(undefined);
+  }
+
+  /** Frame bytes for a read of the page holding `lin` (checked by translate), or undefined. */
+  private fillRead(lin: number, vpn: number, tag: number): Uint8Array | undefined {
+    const pa = this.translate(BigInt(lin), Access.Read, this.state.cpl === 3, false);
+    const base = pa - (lin & 0xfff);
+    const f = base + 4096 <= this.phys.size ? this.phys.frame?.(base / 4096, false) : undefined;
+    if (f === undefined) return undefined;
+    const slot = vpn & (FAST_SLOTS - 1);
+    this.readTag[slot] = tag;
+    this.readFrame[slot] = f;
+    this.readBase[slot] = base;
+    return f;
+  }
+
+  private fillWrite(lin: number, vpn: number, tag: number): Uint8Array | undefined {
+    const pa = this.translate(BigInt(lin), Access.Write, this.state.cpl === 3, false);
+    const base = pa - (lin & 0xfff);
+    const fn = base / 4096;
+    const phys = this.phys;
+    if (base + 4096 > phys.size || phys.isCode === undefined || phys.isCode(fn)) return undefined;
+    const f = phys.frame?.(fn, true);
+    if (f === undefined) return undefined;
+    const slot = vpn & (FAST_SLOTS - 1);
+    this.writeTag[slot] = tag;
+    this.writeFrame[slot] = f;
+    this.writeBase[slot] = base;
+    return f;
+  }
+
+  readNumber(lin: number, size: 1 | 2 | 4): number {
+    const off = lin & 0xfff;
+    const vpn = (lin - off) / 4096;
+    const tag = vpn * 4 + this.fastMode();
+    const slot = vpn & (FAST_SLOTS - 1);
+    let f = this.readTag[slot] === tag ? this.readFrame[slot] : undefined;
+    if (f === undefined && off + size <= 4096) f = this.fillRead(lin, vpn, tag);
+    if (f === undefined || off + size > 4096) return Number(this.readAs(BigInt(lin), size, Access.Read, this.state.cpl === 3, false));
+    switch (size) {
+      case 1: return f[off];
+      case 2: return f[off] | (f[off + 1] << 8);
+      default: return (f[off] | (f[off + 1] << 8) | (f[off + 2] << 16) | (f[off + 3] << 24)) >>> 0;
+    }
+  }
+
+  readHalves(lin: number, out: Uint32Array, at: number): void {
+    const off = lin & 0xfff;
+    const vpn = (lin - off) / 4096;
+    const tag = vpn * 4 + this.fastMode();
+    const slot = vpn & (FAST_SLOTS - 1);
+    let f = this.readTag[slot] === tag ? this.readFrame[slot] : undefined;
+    if (f === undefined && off + 8 <= 4096) f = this.fillRead(lin, vpn, tag);
+    if (f === undefined || off + 8 > 4096) {
+      const v = this.readAs(BigInt(lin), 8, Access.Read, this.state.cpl === 3, false);
+      out[at] = Number(v & 0xffffffffn);
+      out[at + 1] = Number(v >> 32n);
+      return;
+    }
+    out[at] = f[off] | (f[off + 1] << 8) | (f[off + 2] << 16) | (f[off + 3] << 24);
+    out[at + 1] = f[off + 4] | (f[off + 5] << 8) | (f[off + 6] << 16) | (f[off + 7] << 24);
+  }
+
+  writeNumber(lin: number, size: 1 | 2 | 4, value: number): void {
+    const off = lin & 0xfff;
+    const vpn = (lin - off) / 4096;
+    const tag = vpn * 4 + this.fastMode();
+    const slot = vpn & (FAST_SLOTS - 1);
+    let f = this.writeTag[slot] === tag ? this.writeFrame[slot] : undefined;
+    if (f === undefined && off + size <= 4096) f = this.fillWrite(lin, vpn, tag);
+    if (f === undefined || off + size > 4096) {
+      this.writeAs(BigInt(lin), size, BigInt(value >>> 0) & (size === 4 ? 0xffffffffn : size === 2 ? 0xffffn : 0xffn), this.state.cpl === 3, false);
+      return;
+    }
+    const journal = this.phys.journalDirect;
+    if (journal) journal(this.writeBase[slot] + off, f, off, size);
+    f[off] = value;
+    if (size > 1) {
+      f[off + 1] = value >>> 8;
+      if (size > 2) {
+        f[off + 2] = value >>> 16;
+        f[off + 3] = value >>> 24;
+      }
+    }
+  }
+
+  writeHalves(lin: number, lo: number, hi: number): void {
+    const off = lin & 0xfff;
+    const vpn = (lin - off) / 4096;
+    const tag = vpn * 4 + this.fastMode();
+    const slot = vpn & (FAST_SLOTS - 1);
+    let f = this.writeTag[slot] === tag ? this.writeFrame[slot] : undefined;
+    if (f === undefined && off + 8 <= 4096) f = this.fillWrite(lin, vpn, tag);
+    if (f === undefined || off + 8 > 4096) {
+      this.writeAs(BigInt(lin), 8, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), this.state.cpl === 3, false);
+      return;
+    }
+    const journal = this.phys.journalDirect;
+    if (journal) journal(this.writeBase[slot] + off, f, off, 8);
+    f[off] = lo;
+    f[off + 1] = lo >>> 8;
+    f[off + 2] = lo >>> 16;
+    f[off + 3] = lo >>> 24;
+    f[off + 4] = hi;
+    f[off + 5] = hi >>> 8;
+    f[off + 6] = hi >>> 16;
+    f[off + 7] = hi >>> 24;
   }
 
   /** CodeWatchingMemory (system-ops.ts): the CPU cached decodes from this linear page. */
@@ -99,6 +253,9 @@ export class Mmu implements LinearMemory {
     }
     pages.add(linearPage);
     this.phys.markCode(frame);
+    // the frame's writes must now reach the code watch: no direct writes to it any more
+    this.writeTag.fill(-1);
+    this.writeFrame.fill(undefined);
   }
 
   /** Code-page writes arrive here from the physical memory's watch (wired by the machine): any
@@ -216,6 +373,7 @@ export class Mmu implements LinearMemory {
     const pcid = pcide ? Number(value & 0xfffn) : 0;
     const noflush = pcide && (value >> 63n) & 1n;
     this.switchPcid(pcid);
+    this.clearFast(); // another address space, or the same one flushed
     if (!noflush) {
       // Without PCIDs everything non-global goes; with PCIDs only the new PCID's entries.
       if (pcide) this.current.clear();
@@ -230,6 +388,7 @@ export class Mmu implements LinearMemory {
     const vpn = vpnOf(lin);
     for (const t of this.tlbs.values()) t.delete(vpn);
     this.globalTlb.delete(vpn);
+    this.clearFast();
     this.codeGeneration++;
   }
 
@@ -239,6 +398,7 @@ export class Mmu implements LinearMemory {
     this.globalTlb.clear();
     this.current = new Map();
     this.tlbs.set(this.currentPcid, this.current);
+    this.clearFast();
     this.stats.flushes++;
     this.codeGeneration++;
   }

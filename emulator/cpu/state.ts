@@ -125,8 +125,16 @@ export class CpuState {
   idtr: TableReg = { base: 0n, limit: 0xffff };
   /** task register: selector and the TSS base/limit loaded by LTR */
   tr = { sel: 0, base: 0n, limit: 0 };
+  /** instructions retired since reset, as a plain number (the CPU's hot loop counts here without
+   *  allocating a BigInt per instruction; exact below 2^53) */
+  retiredCount = 0;
   /** instructions retired since reset; RDTSC returns this (deterministic time) */
-  retired = 0n;
+  get retired(): bigint {
+    return BigInt(this.retiredCount);
+  }
+  set retired(v: bigint) {
+    this.retiredCount = Number(v);
+  }
   halted = false;
 }
 

@@ -60,6 +60,12 @@ export class Devices implements PortIO {
         return;
       case PORT.EXIT: {
         const ws = value >>> 0;
+        // Killed inside a syscall (seccomp strict mode: do_exit(SIGKILL) before the call runs):
+        // strace saw the entry stop but never the exit stop, so it prints `name(args) = ?`.
+        const p = this.st.pending;
+        if (this.strace && p && p.nr !== 60 && p.nr !== 231) {
+          this.host.emit({ kind: 'strace', line: formatSyscall(p.nr, p.args, undefined, (addr, len) => this.host.read(addr, len)) });
+        }
         if (this.strace) this.host.emit({ kind: 'strace', line: formatExit(ws) });
         const sig = ws & 0x7f;
         this.host.stop(sig ? { kind: 'exited', status: shellStatus(ws), signal: signalName(sig) } : { kind: 'exited', status: shellStatus(ws) });

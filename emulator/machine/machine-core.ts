@@ -3,13 +3,13 @@
 // nothing it cannot run without; machine.ts wires the real ones.
 //
 // Reverse execution: while recording, each step keeps (in flat chunks, see HistoryChunk) the old
-// register file, every physical write's old bytes (through PhysicalMemory.journal), every MSR's
+// register file, every physical write's old bytes (through PhysicalMemory.journalDirect), every MSR's
 // old value (System.journalMsr), the RDRAND generator state and the device state. undo() puts all
 // of it back, newest first. The TLB and the decode cache are dropped on undo (they are caches:
 // refilling them is always correct).
 
 import type { LineEntry, LinkedImage, SourceFile, SymbolInfo } from '../asm/types';
-import { Cpu } from '../cpu/cpu';
+import { Cpu, type StepOutcome } from '../cpu/cpu';
 import { Mmu } from '../cpu/mmu';
 import { CpuFault, CpuState, MSR, Segment, TableReg, VEC_NAMES } from '../cpu/state';
 import { System } from '../cpu/system';
@@ -79,23 +79,120 @@ function loadRegs(s: CpuState, r: RegFile): void {
 
 /**
  * The undo history, stored flat so that recording allocates almost nothing per instruction
- * (a million small retained objects would make every garbage collection copy them all):
- * per instruction, 29 u64 register slots, 4 numbers and 12 references in typed/plain arrays
- * grouped in chunks of CHUNK instructions. The references point at objects system.ts replaces
- * rather than mutates (segment caches, GDTR/IDTR/TR, device state) plus the instruction's write
- * journal: [physical address, old bytes] pairs and [-(msr + 1), old value] pairs, or null.
+ * (a million small retained objects would make every garbage collection copy them all), and
+ * keeping only what each instruction changed. Per instruction, in chunks of CHUNK instructions:
+ * the old RIP, RFLAGS and retired count, where its entries start in the chunk's log, and the index
+ * of its RareState (or -1). The log holds, per changed general register or physical write of up
+ * to 8 bytes, a key (physical address >= 0, or -1 - register number), a size and the old value as
+ * two 32-bit halves. Everything else (control registers, segments, CPL, device state, MSRs, ...)
+ * changes rarely: an instruction that changes any of it keeps a RareState with all of it.
  */
 const CHUNK = 4096;
-const NREG = 29; // gpr 0-15, rip, cr0, cr2, cr3, cr4, efer, retired, segment bases 0-5
-const NNUM = 4; // rflags, cpl, halted, rng
-const NREF = 12; // segments 0-5, gdtr, idtr, tr, device state, final stop, journal
+const NNUM = 4; // rflags, retired, logStart, rare index
 class HistoryChunk {
-  regs = new BigUint64Array(CHUNK * NREG);
+  /** old RIPs by reference (the decode cache's own bigints: storing them allocates nothing) */
+  rip: bigint[] = new Array<bigint>(CHUNK).fill(0n);
   nums = new Float64Array(CHUNK * NNUM);
-  refs: unknown[] = new Array(CHUNK * NREF);
+  rare: RareState[] = [];
   count = 0;
+  logKey = new Float64Array(1024);
+  logSize = new Uint8Array(1024);
+  logLo = new Uint32Array(1024);
+  logHi = new Uint32Array(1024);
+  logLen = 0;
+
+  reset(): void {
+    this.count = 0;
+    this.logLen = 0;
+    this.rare.length = 0;
+  }
+
+  private entry(key: number, size: number, lo: number, hi: number): void {
+    if (this.logLen === this.logKey.length) this.grow();
+    const i = this.logLen++;
+    this.logKey[i] = key;
+    this.logSize[i] = size;
+    this.logLo[i] = lo;
+    this.logHi[i] = hi;
+  }
+
+  /** Appends a register's old value (gpr number, halves). */
+  logRegister(num: number, lo: number, hi: number): void {
+    this.entry(-1 - num, 8, lo, hi);
+  }
+
+  /** Appends the old bytes of a physical write (split into pieces of up to 8 bytes). */
+  logWrite(addr: number, frame: Uint8Array, offset: number, size: number): void {
+    for (let p = 0; p < size; p += 8) {
+      const n = size - p < 8 ? size - p : 8;
+      const o = offset + p;
+      let lo = 0, hi = 0;
+      for (let k = 0; k < n; k++) {
+        if (k < 4) lo |= frame[o + k] << (8 * k);
+        else hi |= frame[o + k] << (8 * (k - 4));
+      }
+      this.entry(addr + p, n, lo >>> 0, hi >>> 0);
+    }
+  }
+
+  private grow(): void {
+    const n = this.logKey.length * 2;
+    const k = new Float64Array(n), z = new Uint8Array(n), l = new Uint32Array(n), h = new Uint32Array(n);
+    k.set(this.logKey);
+    z.set(this.logSize);
+    l.set(this.logLo);
+    h.set(this.logHi);
+    this.logKey = k;
+    this.logSize = z;
+    this.logLo = l;
+    this.logHi = h;
+  }
 }
-type Journal = (number | Uint8Array | bigint | undefined)[];
+
+/** The rarely changing part of the machine state, as it was before an instruction. */
+interface RareState {
+  cr0: bigint; cr2: bigint; cr3: bigint; cr4: bigint; efer: bigint;
+  /** segment caches (replaced, never mutated, by system.ts) and their bases (mutated in place) */
+  seg: Segment[];
+  segBase: bigint[];
+  cpl: number;
+  halted: boolean;
+  gdtr: TableReg; idtr: TableReg; tr: CpuState['tr'];
+  dev: DeviceState;
+  final: StopReason | null;
+  rng: number;
+  /** the instruction's MSR journal: [msr, old value] pairs, or null */
+  msr: Journal | null;
+}
+
+function rareOf(s: CpuState, dev: DeviceState, final: StopReason | null, rng: number): RareState {
+  return {
+    cr0: s.cr0, cr2: s.cr2, cr3: s.cr3, cr4: s.cr4, efer: s.efer,
+    seg: s.seg.slice(), segBase: s.seg.map((x) => x.base),
+    cpl: s.cpl, halted: s.halted, gdtr: s.gdtr, idtr: s.idtr, tr: s.tr,
+    dev, final, rng, msr: null,
+  };
+}
+
+/** Copies the rare state into `r` (reused: no allocation per instruction). */
+function copyRare(r: RareState, s: CpuState, dev: DeviceState, final: StopReason | null, rng: number): void {
+  r.cr0 = s.cr0; r.cr2 = s.cr2; r.cr3 = s.cr3; r.cr4 = s.cr4; r.efer = s.efer;
+  for (let k = 0; k < 6; k++) {
+    r.seg[k] = s.seg[k];
+    r.segBase[k] = s.seg[k].base;
+  }
+  r.cpl = s.cpl; r.halted = s.halted; r.gdtr = s.gdtr; r.idtr = s.idtr; r.tr = s.tr;
+  r.dev = dev; r.final = final; r.rng = rng;
+}
+
+function rareChanged(r: RareState, s: CpuState, dev: DeviceState, final: StopReason | null, rng: number): boolean {
+  if (r.cr0 !== s.cr0 || r.cr2 !== s.cr2 || r.cr3 !== s.cr3 || r.cr4 !== s.cr4 || r.efer !== s.efer) return true;
+  if (r.cpl !== s.cpl || r.halted !== s.halted || r.gdtr !== s.gdtr || r.idtr !== s.idtr || r.tr !== s.tr) return true;
+  if (r.dev !== dev || r.final !== final || r.rng !== rng) return true;
+  for (let k = 0; k < 6; k++) if (r.seg[k] !== s.seg[k] || r.segBase[k] !== s.seg[k].base) return true;
+  return false;
+}
+type Journal = (number | bigint | undefined)[];
 
 interface Snapshot {
   regs: RegFile;
@@ -199,27 +296,46 @@ export class RingstepMachine implements Machine {
   /** entries held (sum of chunk counts minus chunkStart) */
   private historyCount = 0;
   private spareChunk: HistoryChunk | null = null;
-  /** the write journal of the instruction being recorded (null until its first write) */
+  /** the MSR journal of the instruction being recorded (null until its first MSR write) */
   private journal: Journal | null = null;
   private journaling = false;
+  /** the chunk the instruction being recorded goes to (its write log receives the writes) */
+  private recordChunk: HistoryChunk | null = null;
+  /** where the recorded instruction's entries start in its chunk's log */
+  private logStart = 0;
+  /** the registers as 32-bit halves, and their copy from before the instruction being recorded */
+  private readonly gpr32: Uint32Array;
+  private readonly shadowGpr = new Uint32Array(32);
+  private shadowRip = 0n;
+  private shadowFlags = 0;
+  private shadowRetired = 0;
+  private readonly shadowRare: RareState;
+  /** shadowRare equals the current rare state (nothing outside run/step changed it since) */
+  private shadowRareValid = false;
+  private shadowSysEvents = 0;
 
   constructor(opts: MachineOptions, tools: Toolchain) {
+    this.gpr32 = new Uint32Array(this.cpu.gpr.buffer, this.cpu.gpr.byteOffset, 32);
     this.phys = new PhysicalMemory(opts.memorySize ?? DEFAULT_MEMORY);
     this.mmu = new Mmu(this.cpu, this.phys);
     this.phys.onCodeWrite = (f) => this.mmu.codeWritten(f);
     this.devices = new Devices({
       emit: (e) => this.emit(e),
-      stop: (r) => (this.pendingStop = r),
+      stop: (r) => {
+        this.pendingStop = r;
+        this.core.stopRequested = true; // end a batch of instructions after this one
+      },
       gpr: (n) => this.cpu.gpr[n],
       read: (a, n) => this.readBytes(a, n),
     });
     this.devices.strace = !!opts.strace;
     this.system = new System(this.cpu, this.mmu, this.devices);
+    this.shadowRare = rareOf(this.cpu, this.devices.st, null, 0);
     this.core = new Cpu(this.cpu, this.mmu, { seed: opts.seed ?? 1, system: this.system, io: this.devices });
     this.mmu.invalidateCode = (p) => this.core.invalidateCode(p);
     this.system.onRing = (c) => this.emit({ kind: 'ring', from: c.from, to: c.to, how: c.how, address: c.address });
     this.system.journalMsr = (n, old) => {
-      if (this.journaling) (this.journal ??= []).push(-(n + 1), old);
+      if (this.journaling) (this.journal ??= []).push(n, old);
     };
     this.maxInstructions = opts.maxInstructions ?? Number.MAX_SAFE_INTEGER;
     this.mitigations = { ...ALL_MITIGATIONS, ...(opts.mitigations ?? {}) };
@@ -255,7 +371,7 @@ export class RingstepMachine implements Machine {
     const files = new Map<string, Uint8Array>([['/etc/hostname', new TextEncoder().encode('myhost\n')]]);
     for (const [k, v] of Object.entries(opts.files ?? {})) files.set(k, typeof v === 'string' ? new TextEncoder().encode(v) : v);
     const name = program.kind === 'elf' ? program.name : (program.files[0]?.name ?? 'a.out');
-    this.phys.journal = null;
+    this.phys.journalDirect = null;
     boot(this.phys, this.cpu, {
       kernel,
       user: user.image,
@@ -273,8 +389,8 @@ export class RingstepMachine implements Machine {
       seed,
       traced: !!opts.strace,
     });
-    this.phys.journal = (addr, old) => {
-      if (this.journaling) (this.journal ??= []).push(addr, old);
+    this.phys.journalDirect = (addr, frame, offset, size) => {
+      if (this.journaling) this.recordChunk!.logWrite(addr, frame, offset, size);
     };
     this.mmu.flushAll();
   }
@@ -291,6 +407,8 @@ export class RingstepMachine implements Machine {
 
   run(budget: number, shouldStop?: (rip: bigint) => boolean): StopReason {
     if (this.final) return this.final;
+    this.shadowRareValid = false; // the caller may have changed the state since the last run
+    if (!shouldStop && !this.recording) return this.runBatched(budget);
     for (let i = 0; i < budget; i++) {
       if (i > 0 && shouldStop && shouldStop(this.cpu.rip)) return { kind: 'breakpoint', address: this.cpu.rip };
       const r = this.stepOnce();
@@ -301,15 +419,39 @@ export class RingstepMachine implements Machine {
 
   step(): StopReason | null {
     if (this.final) return this.final;
+    this.shadowRareValid = false;
     return this.stepOnce();
   }
 
+  /**
+   * run() without breakpoints or recording: the CPU runs whole batches of instructions (Cpu.run),
+   * ending early on anything that is not a plain retirement (halt, fault, a device's stop request).
+   * Same instruction stream and the same stops as stepping one at a time.
+   */
+  private runBatched(budget: number): StopReason {
+    let left = budget;
+    while (left > 0) {
+      const limitLeft = this.maxInstructions - this.cpu.retiredCount;
+      if (limitLeft <= 0) return this.stepOnce()!; // the limit stop
+      const { outcome, steps } = this.core.run(Math.min(left, limitLeft));
+      left -= steps;
+      const r = this.afterStep(outcome);
+      if (r) return r;
+    }
+    return { kind: 'budget' };
+  }
+
   private stepOnce(): StopReason | null {
-    if (Number(this.cpu.retired) >= this.maxInstructions) {
+    if (this.cpu.retiredCount >= this.maxInstructions) {
       return { kind: 'limit', message: `stopped after ${this.maxInstructions} instructions (--max-instructions)` };
     }
     if (this.recording) this.beginRecord();
-    const out = this.core.step();
+    return this.afterStep(this.core.step());
+  }
+
+  /** The stop (if any) after an instruction's outcome, and the end of its record. */
+  private afterStep(out: StepOutcome): StopReason | null {
+    this.core.stopRequested = false;
     // A HLT with nothing to wake the CPU ends the run; the record keeps it undoable.
     let reason: StopReason | null = null;
     if (out.kind === 'halted') reason = { kind: 'halted' };
@@ -477,54 +619,63 @@ export class RingstepMachine implements Machine {
     if (!c || c.count === CHUNK) {
       c = this.spareChunk ?? new HistoryChunk();
       this.spareChunk = null;
-      c.count = 0;
+      c.reset();
       this.chunks.push(c);
     }
+    // The state before the instruction: kept whole in the shadow, compared in endRecord.
     const s = this.cpu;
-    const i = c.count;
-    const r = c.regs;
-    const ro = i * NREG;
-    r.set(s.gpr, ro);
-    r[ro + 16] = s.rip;
-    r[ro + 17] = s.cr0;
-    r[ro + 18] = s.cr2;
-    r[ro + 19] = s.cr3;
-    r[ro + 20] = s.cr4;
-    r[ro + 21] = s.efer;
-    r[ro + 22] = s.retired;
-    const f = c.refs;
-    const fo = i * NREF;
-    for (let k = 0; k < 6; k++) {
-      r[ro + 23 + k] = s.seg[k].base; // bases are mutated in place (SWAPGS, WRMSR FS/GS_BASE)
-      f[fo + k] = s.seg[k];
+    this.shadowGpr.set(this.gpr32);
+    this.shadowRip = s.rip;
+    this.shadowFlags = s.rflags;
+    this.shadowRetired = s.retiredCount;
+    this.shadowSysEvents = this.core.sysEvents;
+    if (!this.shadowRareValid) {
+      copyRare(this.shadowRare, s, this.devices.st, this.final, this.rngState);
+      this.shadowRareValid = true;
     }
-    f[fo + 6] = s.gdtr;
-    f[fo + 7] = s.idtr;
-    f[fo + 8] = s.tr;
-    f[fo + 9] = this.devices.st;
-    f[fo + 10] = this.final;
-    const no = i * NNUM;
-    c.nums[no] = s.rflags;
-    c.nums[no + 1] = s.cpl;
-    c.nums[no + 2] = s.halted ? 1 : 0;
-    c.nums[no + 3] = this.rngState;
+    this.recordChunk = c;
+    this.logStart = c.logLen;
     this.journal = null;
     this.journaling = true;
   }
 
   private endRecord(): void {
-    const c = this.chunks[this.chunks.length - 1];
-    c.refs[c.count * NREF + 11] = this.journal;
+    const c = this.recordChunk!;
+    const i = c.count;
+    const s = this.cpu;
+    // the log already holds the instruction's physical writes; add the registers it changed
+    const g = this.gpr32, old = this.shadowGpr;
+    for (let k = 0; k < 32; k += 2) {
+      if (g[k] !== old[k] || g[k + 1] !== old[k + 1]) c.logRegister(k >> 1, old[k], old[k + 1]);
+    }
+    c.rip[i] = this.shadowRip;
+    const no = i * NNUM;
+    c.nums[no] = this.shadowFlags;
+    c.nums[no + 1] = this.shadowRetired;
+    c.nums[no + 2] = this.logStart;
+    let rare = -1;
+    // Only the system layer changes segments, control registers, CPL or MSRs (Cpu.sysEvents).
+    const r = this.shadowRare;
+    const changed = this.core.sysEvents !== this.shadowSysEvents
+      ? this.journal !== null || rareChanged(r, s, this.devices.st, this.final, this.rngState)
+      : r.dev !== this.devices.st || r.final !== this.final || r.rng !== this.rngState || r.halted !== s.halted;
+    if (changed) {
+      rare = c.rare.length;
+      c.rare.push({ ...r, seg: r.seg.slice(), segBase: r.segBase.slice(), msr: this.journal });
+      this.shadowRareValid = false;
+    }
+    c.nums[no + 3] = rare;
     c.count++;
     this.historyCount++;
     this.journal = null;
     this.journaling = false;
+    this.recordChunk = null;
     // Drop the oldest entries beyond the bound, a whole chunk at a time once it is used up.
     if (this.historyCount > this.maxHistory) {
       this.historyCount--;
       this.chunkStart++;
       if (this.chunkStart === this.chunks[0].count) {
-        this.chunks.shift();
+        this.spareChunk = this.chunks.shift()!;
         this.chunkStart = 0;
       }
     }
@@ -535,49 +686,49 @@ export class RingstepMachine implements Machine {
     const c = this.chunks[this.chunks.length - 1];
     const i = --c.count;
     this.historyCount--;
-    const r = c.regs;
-    const ro = i * NREG;
-    const f = c.refs;
-    const fo = i * NREF;
-    const journal = f[fo + 11] as Journal | null;
-    if (journal) {
-      for (let j = journal.length - 2; j >= 0; j -= 2) {
-        const key = journal[j] as number;
-        if (key >= 0) this.phys.restoreBytes(key, journal[j + 1] as Uint8Array);
-        else {
-          const n = -key - 1;
-          if (MSRS_IN_REGS.has(n)) continue; // EFER, FS/GS base come back with the registers
-          const old = journal[j + 1] as bigint | undefined;
-          if (old === undefined) this.cpu.msr.delete(n);
-          else this.cpu.msr.set(n, old);
-        }
+    const s = this.cpu;
+    const no = i * NNUM;
+    const logStart = c.nums[no + 2];
+    const g = this.gpr32;
+    for (let j = c.logLen - 1; j >= logStart; j--) {
+      const key = c.logKey[j];
+      if (key >= 0) this.phys.restoreHalves(key, c.logSize[j], c.logLo[j], c.logHi[j]);
+      else {
+        const k = (-1 - key) * 2;
+        g[k] = c.logLo[j];
+        g[k + 1] = c.logHi[j];
       }
     }
-    const s = this.cpu;
-    s.gpr.set(r.subarray(ro, ro + 16));
-    s.rip = r[ro + 16];
-    s.cr0 = r[ro + 17];
-    s.cr2 = r[ro + 18];
-    s.cr3 = r[ro + 19];
-    s.cr4 = r[ro + 20];
-    s.efer = r[ro + 21];
-    s.retired = r[ro + 22];
-    for (let k = 0; k < 6; k++) {
-      const seg = f[fo + k] as Segment;
-      const base = r[ro + 23 + k];
-      s.seg[k] = seg.base === base ? seg : { ...seg, base };
-    }
-    s.gdtr = f[fo + 6] as TableReg;
-    s.idtr = f[fo + 7] as TableReg;
-    s.tr = f[fo + 8] as CpuState['tr'];
-    this.devices.st = f[fo + 9] as DeviceState;
-    this.final = f[fo + 10] as StopReason | null;
-    const no = i * NNUM;
+    c.logLen = logStart;
+    s.rip = c.rip[i];
     s.rflags = c.nums[no];
-    s.cpl = c.nums[no + 1];
-    s.halted = c.nums[no + 2] === 1;
-    this.rngState = c.nums[no + 3];
-    f.fill(undefined, fo, fo + NREF);
+    s.retiredCount = c.nums[no + 1];
+    const rareIndex = c.nums[no + 3];
+    if (rareIndex >= 0) {
+      const r = c.rare[rareIndex];
+      c.rare.length = rareIndex;
+      if (r.msr) {
+        for (let j = r.msr.length - 2; j >= 0; j -= 2) {
+          const n = r.msr[j] as number;
+          if (MSRS_IN_REGS.has(n)) continue; // EFER, FS/GS base come back with the registers
+          const oldValue = r.msr[j + 1] as bigint | undefined;
+          if (oldValue === undefined) s.msr.delete(n);
+          else s.msr.set(n, oldValue);
+        }
+      }
+      s.cr0 = r.cr0; s.cr2 = r.cr2; s.cr3 = r.cr3; s.cr4 = r.cr4; s.efer = r.efer;
+      for (let k = 0; k < 6; k++) {
+        const seg = r.seg[k];
+        const base = r.segBase[k];
+        s.seg[k] = seg.base === base ? seg : { ...seg, base };
+      }
+      s.cpl = r.cpl;
+      s.halted = r.halted;
+      s.gdtr = r.gdtr; s.idtr = r.idtr; s.tr = r.tr;
+      this.devices.st = r.dev;
+      this.final = r.final;
+      this.rngState = r.rng;
+    }
     if (c.count === 0 || (this.chunks.length === 1 && c.count === this.chunkStart)) {
       this.chunks.pop();
       if (this.chunks.length === 0) this.chunkStart = 0;

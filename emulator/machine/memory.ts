@@ -14,8 +14,11 @@ export class PhysicalMemory {
   private frames = new Map<number, Uint8Array>();
   /** Frames an instruction was fetched from since the last code write to them. */
   private codeFrames = new Set<number>();
-  /** Before a write: the physical address and a copy of the bytes about to be overwritten. */
-  journal: ((addr: number, old: Uint8Array) => void) | null = null;
+  /**
+   * Before a write: the physical address, and the frame and offset of the `size` bytes about to
+   * be overwritten (read them now; no copy is made). The MMU's direct writes call it too.
+   */
+  journalDirect: ((addr: number, frame: Uint8Array, offset: number, size: number) => void) | null = null;
   /** After a write to a frame that held fetched code (frame number = addr >> 12). */
   onCodeWrite: ((frame: number) => void) | null = null;
 
@@ -39,6 +42,10 @@ export class PhysicalMemory {
 
   markCode(frameNumber: number): void {
     this.codeFrames.add(frameNumber);
+  }
+
+  isCode(frameNumber: number): boolean {
+    return this.codeFrames.has(frameNumber);
   }
 
   readBytes(addr: number, len: number): Uint8Array {
@@ -66,7 +73,7 @@ export class PhysicalMemory {
       if (a + n <= this.size) {
         const fn = Math.floor(a / PAGE_SIZE);
         const f = this.frame(fn, true)!;
-        if (this.journal) this.journal(a, f.slice(off, off + n));
+        if (this.journalDirect) this.journalDirect(a, f, off, n);
         f.set(bytes.subarray(i, i + n), off);
         if (this.codeFrames.has(fn)) this.codeWritten(fn);
       }
@@ -98,7 +105,7 @@ export class PhysicalMemory {
     }
     const fn = Math.floor(addr / PAGE_SIZE);
     const f = this.frame(fn, true)!;
-    if (this.journal) this.journal(addr, f.slice(off, off + size));
+    if (this.journalDirect) this.journalDirect(addr, f, off, size);
     writeLE(f, off, size, value);
     if (this.codeFrames.has(fn)) this.codeWritten(fn);
   }
@@ -108,14 +115,24 @@ export class PhysicalMemory {
     this.onCodeWrite?.(fn);
   }
 
+  /** Restores up to 8 bytes (little-endian lo, hi halves) without journaling (undo). */
+  restoreHalves(addr: number, size: number, lo: number, hi: number): void {
+    const fn = Math.floor(addr / PAGE_SIZE);
+    const f = this.frame(fn, true);
+    const off = addr & (PAGE_SIZE - 1);
+    if (f === undefined || off + size > PAGE_SIZE) return; // never journaled so
+    for (let i = 0; i < size; i++) f[off + i] = i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4));
+    if (this.codeFrames.has(fn)) this.codeWritten(fn);
+  }
+
   /** Restores bytes without journaling (used by undo itself). */
   restoreBytes(addr: number, bytes: Uint8Array): void {
-    const saved = this.journal;
-    this.journal = null;
+    const saved = this.journalDirect;
+    this.journalDirect = null;
     try {
       this.writeBytes(addr, bytes);
     } finally {
-      this.journal = saved;
+      this.journalDirect = saved;
     }
   }
 

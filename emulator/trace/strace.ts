@@ -104,7 +104,8 @@ function printCString(read: MemoryReader, addr: bigint, limit: number): string {
 type Xlat = [number, string][];
 
 /** Joins the names of the set bits with '|'; leftover bits go last in hex; `zero` when nothing is set. */
-function printFlags(value: number, table: Xlat, zero: string): string {
+/** `unknown` (e.g. 'PROT_???'): strace's comment when no bit of the value has a name. */
+function printFlags(value: number, table: Xlat, zero: string, unknown?: string): string {
   const parts: string[] = [];
   let rest = value >>> 0;
   for (const [bit, name] of table) {
@@ -113,6 +114,7 @@ function printFlags(value: number, table: Xlat, zero: string): string {
       rest = (rest & ~bit) >>> 0;
     }
   }
+  if (rest && !parts.length && unknown) return `0x${rest.toString(16)} /* ${unknown} */`;
   if (rest) parts.push('0x' + rest.toString(16));
   return parts.length ? parts.join('|') : zero;
 }
@@ -143,7 +145,7 @@ function printMode(v: number): string {
 
 const PROT: Xlat = [[1, 'PROT_READ'], [2, 'PROT_WRITE'], [4, 'PROT_EXEC'], [8, 'PROT_SEM'],
   [0x1000000, 'PROT_GROWSDOWN'], [0x2000000, 'PROT_GROWSUP']];
-const MAP_TYPE: Xlat = [[1, 'MAP_SHARED'], [2, 'MAP_PRIVATE'], [3, 'MAP_SHARED_VALIDATE']];
+const MAP_TYPE: Xlat = [[0, 'MAP_FILE'], [1, 'MAP_SHARED'], [2, 'MAP_PRIVATE'], [3, 'MAP_SHARED_VALIDATE']];
 const MAP_FLAGS: Xlat = [
   [0x10, 'MAP_FIXED'], [0x20, 'MAP_ANONYMOUS'], [0x40, 'MAP_32BIT'], [0x100, 'MAP_GROWSDOWN'],
   [0x800, 'MAP_DENYWRITE'], [0x1000, 'MAP_EXECUTABLE'], [0x2000, 'MAP_LOCKED'], [0x4000, 'MAP_NORESERVE'],
@@ -250,6 +252,9 @@ function printUtsname(read: MemoryReader, addr: bigint): string {
 /** struct iovec array: [{iov_base="...", iov_len=3}, ...], each base cut at maxStrlen. */
 function printIovec(read: MemoryReader, addr: bigint, count: bigint, max: number): string {
   if (u64(addr) === 0n) return 'NULL';
+  // strace prints just the address when the array's byte size overflows or wraps the address space
+  const bytes = u64(count) * 16n;
+  if (bytes >> 64n !== 0n || u64(addr) + bytes > (1n << 64n)) return hex(addr);
   const n = Number(count > 1024n ? 1024n : count);
   const parts: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -334,34 +339,34 @@ function formatArgs(name: string, args: bigint[], result: bigint | undefined, re
         break;
       }
       case 'mode': out.push(printMode(u32(v))); break;
-      case 'prot': out.push(printFlags(u32(v), PROT, 'PROT_NONE')); break;
+      case 'prot': out.push(printFlags(u32(v), PROT, 'PROT_NONE', 'PROT_???')); break;
       case 'map_flags': out.push(printMapFlags(u32(v))); break;
-      case 'whence': out.push(printEnum(u32(v), WHENCE, dec)); break;
+      case 'whence': out.push(printEnum(u32(v), WHENCE, (w) => `0x${w.toString(16)} /* SEEK_??? */`)); break;
       case 'signal': out.push(s32(v) === 0 ? '0' : signalName(s32(v))); break;
       case 'sigaction_in': out.push(printSigaction(read, v)); break;
       case 'sigaction_out': out.push(ok ? printSigaction(read, v) : ptr(v)); break;
       case 'sigset_in': out.push(printSigsetAt(read, v)); break;
       case 'sigset_out': out.push(ok ? printSigsetAt(read, v) : ptr(v)); break;
-      case 'sigprocmask_how': out.push(printEnum(u32(v), SIG_HOW, dec)); break;
+      case 'sigprocmask_how': out.push(printEnum(u32(v), SIG_HOW, (h) => `0x${h.toString(16)} /* SIG_??? */`)); break;
       case 'timespec_in': out.push(printTimespec(read, v)); break;
       case 'timespec_out': out.push(ok ? printTimespec(read, v) : ptr(v)); break;
       case 'clockid': out.push(printEnum(s32(v), CLOCKS, (c) => `0x${(c >>> 0).toString(16)} /* CLOCK_??? */`)); break;
       case 'utsname_out': out.push(ok ? printUtsname(read, v) : ptr(v)); break;
       case 'iovec_in': out.push(printIovec(read, v, u64(args[spec.len!] ?? 0n), max)); break;
-      case 'grnd_flags': out.push(printFlags(u32(v), GRND, '0')); break;
+      case 'grnd_flags': out.push(printFlags(u32(v), GRND, '0', 'GRND_???')); break;
       case 'access_mode': out.push(printFlags(u32(v), ACCESS, 'F_OK')); break;
       case 'at_flags': out.push(printFlags(u32(v), AT_FLAGS, '0')); break;
-      case 'seccomp_op': out.push(printEnum(u32(v), SECCOMP_OPS, dec)); break;
-      case 'seccomp_flags': out.push(printFlags(u32(v), SECCOMP_FILTER_FLAGS, '0')); break;
+      case 'seccomp_op': out.push(printEnum(u32(v), SECCOMP_OPS, (o) => `0x${o.toString(16)} /* SECCOMP_SET_MODE_??? */`)); break;
+      case 'seccomp_flags': out.push(printFlags(u32(v), SECCOMP_FILTER_FLAGS, '0', 'SECCOMP_FILTER_FLAG_???')); break;
       case 'seccomp_arg': out.push(u32(args[0]) === 1 ? printSockFprog(read, v) : ptr(v)); break;
-      case 'arch_prctl_code': out.push(printEnum(u32(v), ARCH_PRCTL, (c) => '0x' + c.toString(16))); break;
+      case 'arch_prctl_code': out.push(printEnum(u32(v), ARCH_PRCTL, (c) => `0x${c.toString(16)} /* ARCH_??? */`)); break;
       case 'arch_prctl_arg': {
         const code = u32(args[0]);
         if (code === 0x1003 || code === 0x1004) {
           // ARCH_GET_FS/GS write the base to *addr: shown as [0x...] once it succeeded.
           const val = ok ? readU64(read, v) : null;
           out.push(val === null ? ptr(v) : `[${hex(val)}]`);
-        } else out.push(hex(v));
+        } else out.push(u64(v) === 0n ? '0' : hex(v)); // %#lx: zero has no 0x
         break;
       }
       case 'prctl_option': out.push(printEnum(s32(v), PRCTL, dec)); break;

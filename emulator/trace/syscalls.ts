@@ -64,7 +64,8 @@ export function syscallNumber(name: string): number | undefined {
 
 /** strace's spelling for a number: the name, or syscall_0x3e8 for numbers Linux does not have. */
 export function syscallName(nr: number): string {
-  return (nr >= 0 && nr < SYSCALL_NAMES.length && SYSCALL_NAMES[nr]) || `syscall_0x${nr.toString(16)}`;
+  // negative numbers print as the unsigned 64-bit value strace reads from orig_rax
+  return (nr >= 0 && nr < SYSCALL_NAMES.length && SYSCALL_NAMES[nr]) || `syscall_0x${BigInt.asUintN(64, BigInt(nr)).toString(16)}`;
 }
 
 /**

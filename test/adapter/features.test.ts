@@ -174,6 +174,44 @@ describe('scopes, expressions and breakpoints over DAP', () => {
     assert.match(output.join(''), /write of 0x7 \(7\) bytes from 0x[0-9a-f]+ "myhost\\n"/);
   });
 
+  test('macros: Step Over runs a whole expansion, Step Into opens it', async () => {
+    const ENTRY = join(ROOT, 'emulator', 'kernel', 'arch', 'x86', 'entry', 'entry_64.S');
+    const SWITCH = lineOf(ENTRY, /^\s*SWITCH_TO_KERNEL_CR3 %rsp/);
+    const ORIG_AX = lineOf(ENTRY, /^\s*pushq\s+%rax\s+# pt_regs->orig_ax/);
+    const PUSH_AND_CLEAR = lineOf(ENTRY, /^\s*PUSH_AND_CLEAR_REGS \$-ENOSYS/);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'entry_SYSCALL_64' }] });
+    await stopped(dc, () => dc.continueRequest({ threadId: 1 }));
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    let f = await frames(dc);
+    assert.match(f[0].source?.path ?? f[0].source?.name ?? '', /entry_64\.S$/);
+    // Line steps up to the macro invocation line; it is shown as that line.
+    while ((await frames(dc))[0].line! < SWITCH) await stopped(dc, () => dc.nextRequest({ threadId: 1 }));
+    f = await frames(dc);
+    assert.equal(f[0].line, SWITCH);
+    const rip = await value(dc, '$rip');
+    // Step Into opens the macro at its first instruction (nothing executed): calling.h.
+    await stopped(dc, () => dc.stepInRequest({ threadId: 1 }));
+    f = await frames(dc);
+    assert.match(f[0].source?.path ?? f[0].source?.name ?? '', /calling\.h$/);
+    assert.equal(await value(dc, '$rip'), rip);
+    // Step Over inside the body moves one body line, staying in calling.h.
+    await stopped(dc, () => dc.nextRequest({ threadId: 1 }));
+    f = await frames(dc);
+    assert.match(f[0].source?.path ?? f[0].source?.name ?? '', /calling\.h$/);
+    assert.notEqual(await value(dc, '$rip'), rip);
+    // At PUSH_AND_CLEAR_REGS, one Step Over runs all fifteen pushes and the clears.
+    await dc.setBreakpointsRequest({ source: { path: ENTRY }, breakpoints: [{ line: ORIG_AX }] });
+    await stopped(dc, () => dc.continueRequest({ threadId: 1 }));
+    await dc.setBreakpointsRequest({ source: { path: ENTRY }, breakpoints: [] });
+    await stopped(dc, () => dc.nextRequest({ threadId: 1 }));
+    assert.equal((await frames(dc))[0].line, PUSH_AND_CLEAR);
+    await stopped(dc, () => dc.nextRequest({ threadId: 1 }));
+    f = await frames(dc);
+    assert.equal(f[0].line, PUSH_AND_CLEAR + 4, 'the line after the invocation (movq %rsp, %rdi)');
+    assert.equal(await value(dc, '$rsp'), await value(dc, '&pt_regs->r15'), 'RSP points at a complete pt_regs');
+    assert.equal(await value(dc, 'r15'), 0n, 'and the registers are cleared');
+  });
+
   test('catch points: syscall entry with a condition, exceptionInfo', async () => {
     await dc.setBreakpointsRequest({ source: { path: CAT }, breakpoints: [] });
     const r = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-exit', condition: 'close' }, { filterId: 'syscall-entry', condition: 'bogus' }] });

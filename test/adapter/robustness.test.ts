@@ -64,7 +64,13 @@ describe('robustness over DAP', () => {
       assert.match(info.body.description ?? '', /#PF/);
       assert.match(info.body.description ?? '', /CR2 0xffffffff81000000/);
       assert.match(info.body.description ?? '', /SIGSEGV/);
-      assert.match(await evaluate(dc, '$cpl'), /^0x3/);
+      // Stopped at the kernel's handler, with the faulting user instruction below the label frame.
+      assert.match(await evaluate(dc, '$cpl'), /^0x0/);
+      const f = await frames(dc);
+      const label = f.findIndex((x) => x.presentationHint === 'label');
+      assert.equal(f[label].name, '── exception: ring 3 → ring 0 ──');
+      assert.equal(f[label + 1].name, '_start (ring 3)');
+      assert.equal(f[label + 1].line, 6, 'the movq that read kernel memory');
       const exited = dc.waitForEvent('exited');
       await dc.continueRequest({ threadId: 1 });
       assert.equal((await exited).body.exitCode, 139);

@@ -45,6 +45,16 @@ export async function runE2E({ url, workspace, chromium: executablePath = '/usr/
     await rawEnter();
   };
   const statusText = () => page.locator('.statusbar-item', { hasText: 'Ring' }).first().innerText().catch(() => '');
+  // a person waits for the step to finish before pressing again: the toolbar's step button is
+  // disabled while the program runs
+  const pausedAgain = async () => {
+    await page.waitForTimeout(150);
+    await page.waitForFunction(() => {
+      const b = document.querySelector('.debug-toolbar .action-label.codicon-debug-step-over');
+      return !!b && !b.classList.contains('disabled') && b.getAttribute('aria-disabled') !== 'true';
+    }, null, { timeout: STEP_TIMEOUT });
+    await page.waitForTimeout(250);
+  };
   const callStack = async () => (await page.locator('.debug-call-stack .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 
   try {
@@ -53,6 +63,10 @@ export async function runE2E({ url, workspace, chromium: executablePath = '/usr/
     await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT });
     await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: STEP_TIMEOUT }).catch(() => undefined);
     console.log(`  workbench ready in ${Date.now() - started} ms`);
+    // code-server opens an empty secondary side bar (chat): close it, it only takes room
+    await page.waitForTimeout(1000);
+    if (await page.locator('.part.auxiliarybar').isVisible().catch(() => false)) await runCommand('View: Hide Secondary Side Bar').catch(() => undefined);
+    await page.keyboard.press('Escape');
 
     // open cat.s from the Explorer, as a person would
     await page.waitForTimeout(1000);
@@ -110,12 +124,6 @@ export async function runE2E({ url, workspace, chromium: executablePath = '/usr/
     assert.ok(stack2.some((t) => /main/.test(t)), 'user frame main on the call stack');
     await shot('03-stepped-into-entry_SYSCALL_64');
 
-    // a few steps so pt_regs fills in
-    for (let i = 0; i < 8; i++) {
-      await page.keyboard.press('F10');
-      await page.waitForTimeout(400);
-    }
-
     // Variables: expand the scopes (Registers, pt_regs)
     const variables = page.locator('.debug-variables .monaco-list-row');
     await variables.first().waitFor({ timeout: STEP_TIMEOUT });
@@ -123,12 +131,8 @@ export async function runE2E({ url, workspace, chromium: executablePath = '/usr/
       const row = page.locator('.debug-variables .monaco-list-row', { hasText: name }).first();
       if (await row.count() && (await row.getAttribute('aria-expanded')) === 'false') await row.click();
     }
-    await page.waitForTimeout(800);
-    const vars = (await variables.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    console.log(`  variables: ${JSON.stringify(vars.slice(0, 30))}`);
-    assert.ok(vars.some((t) => /rax/.test(t)), 'rax in Variables');
 
-    // Watch: $cpl and pt_regs->orig_ax
+    // Watch: $cpl, pt_regs->orig_ax, rax
     for (const expr of ['$cpl', 'pt_regs->orig_ax', 'rax']) {
       const header = page.locator('.pane-header', { hasText: 'Watch' }).first();
       if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
@@ -139,30 +143,63 @@ export async function runE2E({ url, workspace, chromium: executablePath = '/usr/
       await page.waitForTimeout(500);
     }
     const watch = async () => (await page.locator('.debug-watch .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    await page.waitForFunction(() => [...document.querySelectorAll('.debug-watch .monaco-list-row')].some((e) => /\$cpl\s*:?\s*0x0|\$cpl\s*:?\s*0\b/.test(e.textContent ?? '')), null, { timeout: STEP_TIMEOUT });
+    await page.waitForFunction(() => [...document.querySelectorAll('.debug-watch .monaco-list-row')].some((e) => /\$cpl\s*=?\s*0x0\b/.test(e.textContent ?? '')), null, { timeout: STEP_TIMEOUT });
+    console.log(`  watch on entry: ${JSON.stringify(await watch())}`);
+
+    // F10 through entry_SYSCALL_64 until pt_regs->orig_ax has been pushed (it holds 0: read)
+    const origAxIsRead = () => page.evaluate(() => [...document.querySelectorAll('.debug-watch .monaco-list-row')].some((e) => /orig_ax\s*=?\s*0x0\b/.test(e.textContent ?? '')));
+    let steps = 0;
+    for (; steps < 40 && !(await origAxIsRead()); steps++) {
+      await page.keyboard.press('F10');
+      await pausedAgain();
+    }
     const watch1 = await watch();
-    console.log(`  watch in the kernel: ${JSON.stringify(watch1)}`);
-    assert.ok(watch1.some((t) => /orig_ax.*(0x0|\b0\b)/.test(t)), 'pt_regs->orig_ax = 0 (read)');
+    const vars = (await variables.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    console.log(`  after ${steps} steps: watch ${JSON.stringify(watch1)}; variables ${JSON.stringify(vars.slice(0, 40))}`);
+    assert.ok(vars.some((t) => /rax/.test(t)), 'rax in Variables');
+    assert.ok(await origAxIsRead(), 'pt_regs->orig_ax = 0 (read) once pushed');
+    // give the Syscall Path view room: fold the Breakpoints and Loaded Scripts panes
+    for (const pane of ['Breakpoints', 'Loaded Scripts']) {
+      const h = page.locator('.pane-header', { hasText: pane }).first();
+      if ((await h.count()) && (await h.getAttribute('aria-expanded')) === 'true') await h.click();
+    }
+    await shot('04-kernel-variables-watch');
+
+    // the Syscall Path view: fold Variables and Call Stack so it has room, read its current stage
+    for (const pane of ['Variables', 'Watch', 'Call Stack']) {
+      const h = page.locator('.pane-header', { hasText: pane }).first();
+      if ((await h.getAttribute('aria-expanded')) === 'true') await h.click();
+    }
     await runCommand('Ringstep: Show Syscall Path');
-    await page.waitForTimeout(1500);
-    await shot('04-kernel-variables-watch-syscall-path');
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await view.locator('.stage.current').waitFor({ timeout: STEP_TIMEOUT });
+    const current = await view.locator('.stage.current').getAttribute('data-stage');
+    console.log(`  Syscall Path view highlights: ${current}`);
+    assert.equal(current, 'entry');
+    await page.waitForTimeout(500);
+    await shot('05-syscall-path-view');
+    for (const pane of ['Variables', 'Watch', 'Call Stack']) {
+      const h = page.locator('.pane-header', { hasText: pane }).first();
+      if ((await h.getAttribute('aria-expanded')) === 'false') await h.click();
+    }
 
     // Shift+F11 until ring 3
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press('Shift+F11');
-      await page.waitForTimeout(1500);
+      await pausedAgain();
+      await page.waitForTimeout(500);
       if ((await statusText()).includes('Ring 3')) break;
     }
     await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => e.textContent?.includes('Ring 3')), null, { timeout: STEP_TIMEOUT });
-    await page.waitForFunction(() => [...document.querySelectorAll('.debug-watch .monaco-list-row')].some((e) => /^\s*rax\s*:?\s*0x7\b|rax\s*:?\s*0x7 \(7\)|rax\s*:?\s*7\b/.test(e.textContent ?? '')), null, { timeout: STEP_TIMEOUT });
+    await page.waitForFunction(() => [...document.querySelectorAll('.debug-watch .monaco-list-row')].some((e) => /^\s*rax\s*[:=]?\s*0x7\b/.test(e.textContent ?? '')), null, { timeout: STEP_TIMEOUT });
     const watch2 = await watch();
     console.log(`  watch back in user mode: ${JSON.stringify(watch2)}; stack: ${JSON.stringify(await callStack())}`);
-    await shot('05-stepped-out-ring3-rax7');
+    await shot('06-stepped-out-ring3-rax7');
 
     // stop
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
-    await shot('06-session-stopped');
+    await shot('07-session-stopped');
     return shots;
   } catch (e) {
     await shot('99-failure').catch(() => undefined);

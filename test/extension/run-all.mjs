@@ -48,14 +48,9 @@ function freePort() {
   });
 }
 
-/** The manifest to package: package.json, with the extension's contributions merged in until the lead does it. */
+/** The manifest to package: the root package.json (vsce wants a repository field; we have none). */
 function extensionManifest() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const contrib = JSON.parse(readFileSync(join(root, 'extension', 'package.contributes.json'), 'utf8'));
-  if (!pkg.contributes) {
-    for (const k of ['main', 'browser', 'activationEvents', 'capabilities', 'contributes', 'icon']) pkg[k] = contrib[k];
-    pkg.scripts = { ...(pkg.scripts ?? {}), ...contrib.scripts };
-  }
   pkg.repository ??= { type: 'git', url: 'https://example.invalid/ringstep.git' };
   return pkg;
 }
@@ -75,9 +70,7 @@ function packageVsix() {
   };
   for (const f of ['dist', 'syntaxes', 'language-configuration.json', 'media', 'samples', 'emulator/kernel']) copy(f);
   for (const f of ['README.md', 'CHANGELOG.md', 'LICENSE', 'LICENSE.md']) copy(f, false);
-  if (!existsSync(join(stage, 'LICENSE')) && !existsSync(join(stage, 'LICENSE.md'))) writeFileSync(join(stage, 'LICENSE'), 'MIT License (placeholder until the project adds its LICENSE file)\n');
-  const ignore = existsSync(join(root, '.vscodeignore')) ? join(root, '.vscodeignore') : join(root, 'extension', 'vscodeignore.proposed');
-  cpSync(ignore, join(stage, '.vscodeignore'));
+  cpSync(join(root, '.vscodeignore'), join(stage, '.vscodeignore'));
   const out = join(work, 'ringstep.vsix');
   rmSync(out, { force: true });
   shIn(stage, process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', out]);
@@ -151,6 +144,7 @@ function freshWorkspace(dir) {
     'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'files.autoSave': 'off',
     'debug.openDebug': 'openOnDebugBreak', 'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true,
     'git.enabled': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
   }, null, 2));
   return dir;
 }

@@ -94,9 +94,17 @@ SYM_FUNC_START send_signal_locked
 	pushq	%r12
 	movl	%edi, %ebx
 	movq	%rsi, %r12
-	call	sig_ignored
+	# A traced task queues even an ignored signal: its tracer may want to see it (strace prints
+	# "--- SIGUSR2 ... ---" for a SIG_IGN signal); get_signal discards it after the report.
+	movq	%gs:PCPU_current_task, %rax
+	testq	$SYSCALL_WORK_SYSCALL_TRACE, TI_syscall_work(%rax)
+	jz	1f
+	cmpl	$SIGKILL, %ebx
+	jne	2f
+1:	call	sig_ignored
 	testl	%eax, %eax
 	jnz	9f
+2:
 	movq	%gs:PCPU_current_task, %rax
 	leal	-1(%rbx), %ecx
 	movq	TASK_pending_signal(%rax), %rdx
