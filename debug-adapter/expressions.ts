@@ -84,7 +84,7 @@ export interface EvalContext {
   /** bytes, null where unmapped */
   readMemory(address: bigint, length: number): (number | null)[];
   writeMemory(address: bigint, bytes: Uint8Array): boolean;
-  symbol(name: string): { address: bigint; size: number; type: string } | undefined;
+  symbol(name: string): { address: bigint; size: number; type: string; absolute?: boolean } | undefined;
   /** the current task's pt_regs address */
   ptRegsAddress(): bigint | undefined;
   /** "<sym+0x12>" for code/data addresses, if known */
@@ -492,7 +492,12 @@ function resolveName(name: string, sigil: '' | '$' | '%', ctx: EvalContext): Val
     return { type: int(reg.size, false, reg.size === 8 ? 'u64' : `u${reg.size * 8}`), value: ctx.readRegister(reg.name), loc: { kind: 'reg', name: reg.name }, displaySigned: true };
   }
   if (sigil === '%') throw new EvalError(`no register named '%${name}'`);
-  if (sigil === '$') throw new EvalError(`no register or debugger variable named '$${name}' (try $rax, $rip, $cpl, $rflags)`);
+  if (sigil === '$') {
+    // AT&T's $SYMBOL is the symbol's value (hovering `$SYS_read` in `movl $SYS_read, %eax`).
+    const sym = ctx.symbol(name);
+    if (sym) return { type: S64, value: sym.address };
+    throw new EvalError(`no register or debugger variable named '$${name}' (try $rax, $rip, $cpl, $rflags)`);
+  }
   if (name === 'pt_regs') {
     const a = ctx.ptRegsAddress();
     if (a === undefined) throw new EvalError('pt_regs is not available: the kernel has not set up a task stack yet');
@@ -508,6 +513,7 @@ function resolveName(name: string, sigil: '' | '$' | '%', ctx: EvalContext): Val
   }
   const sym = ctx.symbol(name);
   if (sym) {
+    if (sym.absolute) return { type: S64, value: sym.address }; // .set / .equ constants
     if (sym.type === 'func') return { type: { kind: 'func', name }, value: sym.address, loc: { kind: 'mem', address: sym.address } };
     if (sym.size > 8 && sym.size % 8 === 0) {
       return { type: { kind: 'array', of: U64, length: sym.size / 8, name: `u64[${sym.size / 8}]` }, value: sym.address, loc: { kind: 'mem', address: sym.address } };

@@ -165,7 +165,8 @@ export class RingstepSession extends DebugSession {
   private configurationDoneWaiters: (() => void)[] = [];
   private frames?: WalkedFrame[];
   private lastException?: ExceptionDetails;
-  private lastEnded?: string;
+  /** set when the machine has stopped for good (oops, instruction limit, halt) */
+  private machineStoppedFor?: string;
   /** which line of a macro expansion the top frame shows (a depth in Target.chain) */
   private shown: Depth = OUTER;
   /** what the next stop shows when it is a plain end of step (computed at the stop) */
@@ -385,7 +386,7 @@ export class RingstepSession extends DebugSession {
     }
     if (machine.cpu.cpl !== 3) throw new LaunchError('the guest kernel did not reach user mode within the boot budget');
     if (this.cfg && this.cfg.history > 0) machine.setRecording(true, this.cfg.history);
-    this.lastEnded = undefined;
+    this.machineStoppedFor = undefined;
     this.lastException = undefined;
     this.bps.reresolve((bp) => {
       if (bp.kind === 'line' && bp.file && bp.line !== undefined) return this.addressesFor(bp.file, bp.line);
@@ -530,6 +531,15 @@ export class RingstepSession extends DebugSession {
     }
     if (kind === 'continue') response.body = { allThreadsContinued: true };
     this.sendResponse(response);
+    if (this.machineStoppedFor && !reverse) {
+      // The machine stopped for good (an oops, a limit): going forward ends the session.
+      this.console(`[ringstep] the machine cannot continue after ${this.machineStoppedFor}; ending the session (step back still works before this)`);
+      this.state = 'ended';
+      this.flushOutput();
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.machineStoppedFor = undefined;
     this.nextShown = show;
     this.startRunning(op, kind);
   }
@@ -563,13 +573,7 @@ export class RingstepSession extends DebugSession {
       return;
     }
     if (o.kind === 'ended') {
-      if (this.lastEnded === o.message) {
-        // Continuing a machine that cannot go on: end the session.
-        this.state = 'ended';
-        this.sendEvent(new TerminatedEvent());
-        return;
-      }
-      this.lastEnded = o.message;
+      this.machineStoppedFor = o.message;
       this.console(`[ringstep] ${o.message}`);
       this.lastException = { exceptionId: 'machine stopped', description: o.message, breakMode: 'always' };
       this.state = 'stopped';
@@ -587,6 +591,7 @@ export class RingstepSession extends DebugSession {
     const bpDepth = bp ? this.target!.chain(this.target!.cpu.rip).findIndex((x) => x.file === bp.file && x.line === bp.line) : -1;
     this.shown = bpDepth >= 0 ? bpDepth : o.reason === 'step' ? (typeof this.nextShown === 'function' ? this.nextShown() : this.nextShown) : OUTER;
     if (o.exception) this.lastException = o.exception;
+    if (o.exception?.exceptionId === 'kernel oops') this.machineStoppedFor = 'the kernel oops';
     this.emitStopped(o.reason, o.description, o.hitBreakpointIds, o.exception?.description);
   }
 

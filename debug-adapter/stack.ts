@@ -36,17 +36,56 @@ export function callBefore(t: Target, ret: bigint): Instruction | undefined {
   return undefined;
 }
 
+/** Does a call to `target` arrive at `calleeStart`, directly or through one tail jump? */
+function reaches(t: Target, target: bigint, calleeStart: bigint): boolean {
+  if (target === calleeStart) return true;
+  const fn = t.machine.symbolAt(target);
+  if (!fn || fn.offset !== 0 || fn.symbol.size <= 0) return false;
+  // Hand-written code tail-calls with `jmp` (vfs_read -> vfs_rw_checks_then_read): look for one.
+  const end = fn.symbol.address + BigInt(fn.symbol.size);
+  for (let a = target, n = 0; a < end && n < 256; n++) {
+    const insn = t.decodeAt(a);
+    if (!insn) return false;
+    const op = insn.operands[0];
+    if (insn.op === 'jmp' && op?.kind === 'rel' && op.target === calleeStart) return true;
+    a += BigInt(insn.length);
+  }
+  return false;
+}
+
+/** The start of the function that contains pc, when a sized symbol says so. */
+function functionStart(t: Target, pc: bigint): bigint | undefined {
+  const sym = t.machine.symbolAt(pc);
+  return sym && sym.symbol.size > 0 ? sym.symbol.address : undefined;
+}
+
 /**
- * Could `call` have created the frame `callee`? A direct call must target the callee's function
- * (a sized symbol) or at least lie below its pc (an unsized label in hand-written code). This
+ * Could `call` have created the frame `callee`? A direct call must reach the callee's function
+ * (a sized symbol), or at least lie below its pc (an unsized label in hand-written code). This
  * drops stale return addresses left in stack gaps (the random kstack offset, old locals).
  */
 function plausibleCaller(t: Target, call: Instruction, callee: WalkedFrame | undefined): boolean {
   const op = call.operands[0];
-  if (!callee || !op || op.kind !== 'rel') return true; // indirect calls cannot be checked
-  const sym = t.machine.symbolAt(callee.pc);
-  if (sym && sym.symbol.size > 0) return op.target === sym.symbol.address;
+  if (!callee || !op || op.kind !== 'rel') return true; // indirect calls are checked by the caller
+  const start = functionStart(t, callee.pc);
+  if (start !== undefined) return reaches(t, op.target, start);
   return op.target <= callee.pc;
+}
+
+/** Is there, further up the stack, a direct call that reaches the callee? Then an indirect-call
+ *  return address below it is stale. */
+function directCallerAbove(t: Target, ring: 0 | 3, from: bigint, limit: bigint, callee: WalkedFrame): boolean {
+  const start = functionStart(t, callee.pc);
+  if (start === undefined) return false;
+  for (let slot = from, n = 0; slot + 8n <= limit && n < 512; slot += 8n, n++) {
+    const v = t.readU64(slot);
+    if (v === undefined) return false;
+    if (!inRing(v, ring) || !t.machine.symbolAt(v)) continue;
+    const call = callBefore(t, v);
+    const op = call?.operands[0];
+    if (call && op?.kind === 'rel' && reaches(t, op.target, start)) return true;
+  }
+  return false;
 }
 
 function inRing(addr: bigint, ring: 0 | 3): boolean {
@@ -82,8 +121,10 @@ function scan(t: Target, ring: 0 | 3, sp: bigint, limit: bigint, out: WalkedFram
     }
     const call = callBefore(t, v);
     if (!call) continue;
-    const callee = out[out.length - 1];
-    if (!plausibleCaller(t, call, callee && callee.kind === 'frame' ? callee : undefined)) continue;
+    const last = out[out.length - 1];
+    const callee = last && last.kind === 'frame' ? last : undefined;
+    if (!plausibleCaller(t, call, callee)) continue;
+    if (callee && call.operands[0]?.kind !== 'rel' && directCallerAbove(t, ring, slot + 8n, limit, callee)) continue;
     out.push({ kind: 'frame', ring, pc: call.address, returnAddress: v, slot });
   }
 }

@@ -247,7 +247,7 @@ export class Target {
       },
       symbol: (name) => {
         const s = m.symbolByName(name);
-        return s ? { address: s.address, size: s.size, type: s.type } : undefined;
+        return s ? { address: s.address, size: s.size, type: s.type, absolute: s.section === '*ABS*' } : undefined;
       },
       ptRegsAddress: () => this.ptRegs(),
       describeAddress: (a) => (a >= 0x1000n ? this.describeAddress(a) : undefined),

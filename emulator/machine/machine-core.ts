@@ -408,7 +408,7 @@ export class RingstepMachine implements Machine {
   run(budget: number, shouldStop?: (rip: bigint) => boolean): StopReason {
     if (this.final) return this.final;
     this.shadowRareValid = false; // the caller may have changed the state since the last run
-    if (!shouldStop && !this.recording) return this.runBatched(budget);
+    if (!shouldStop) return this.recording ? this.runRecorded(budget) : this.runBatched(budget);
     for (let i = 0; i < budget; i++) {
       if (i > 0 && shouldStop && shouldStop(this.cpu.rip)) return { kind: 'breakpoint', address: this.cpu.rip };
       const r = this.stepOnce();
@@ -436,6 +436,23 @@ export class RingstepMachine implements Machine {
       const { outcome, steps } = this.core.run(Math.min(left, limitLeft));
       left -= steps;
       const r = this.afterStep(outcome);
+      if (r) return r;
+    }
+    return { kind: 'budget' };
+  }
+
+  /** run() while recording, without breakpoints: stepOnce() with its common case inlined. */
+  private runRecorded(budget: number): StopReason {
+    for (let i = 0; i < budget; i++) {
+      if (this.cpu.retiredCount >= this.maxInstructions) return this.stepOnce()!; // the limit stop
+      this.beginRecord();
+      const out = this.core.step();
+      if (out.kind === 'ok' && this.pendingStop === null) {
+        this.core.stopRequested = false;
+        this.endRecord();
+        continue;
+      }
+      const r = this.afterStep(out);
       if (r) return r;
     }
     return { kind: 'budget' };

@@ -73,6 +73,8 @@ describe('scopes, expressions and breakpoints over DAP', () => {
     assert.equal(await value(dc, 'sys_call_table[0]') === 0n, false);
     assert.match(await evaluate(dc, 'sys_call_table[0]'), /<__x64_sys_read>/);
     assert.equal(await value(dc, '1 + 2 * 3 == 7 && 5 > 4'), 1n);
+    assert.equal(await value(dc, '$SYS_openat'), 257n, 'AT&T $symbol: the value of a .set constant');
+    assert.equal(await value(dc, 'BUFSIZE'), 262144n);
     await assert.rejects(dc.evaluateRequest({ expression: 'rax +', context: 'watch' }), /expected a value/);
     await assert.rejects(dc.evaluateRequest({ expression: 'nosuchsym', context: 'watch' }), /no register or symbol/);
     const help = await dc.evaluateRequest({ expression: 'help', context: 'repl' });

@@ -42,6 +42,10 @@ describe('robustness over DAP', () => {
       assert.equal(paused.body.reason, 'pause');
       assert.match((await frames(dc))[0].name, /^(spin|_start) \(ring 3\)$/);
       assert.ok((await value(dc, 'rcx')) > 0n);
+      // Step back by line: to the start of the previous line.
+      const line = (await frames(dc))[0].line;
+      await stopped(dc, () => dc.stepBackRequest({ threadId: 1 }));
+      assert.notEqual((await frames(dc))[0].line, line);
       // Reverse continue with no breakpoints runs back to the start of the history.
       const back = await stopped(dc, () => dc.reverseContinueRequest({ threadId: 1 }));
       assert.equal(back.body.reason, 'step');

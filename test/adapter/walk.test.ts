@@ -99,8 +99,13 @@ describe('cat-hostname walk over DAP', () => {
     // do_syscall_64: the stop is right after it, with do_syscall_64 as the caller.
     f = await frames(dc);
     assert.match(f[0].name, /^do_syscall_(x)?64 \(ring 0\)$/);
-    assert.ok(f.slice(0, 2).some((x) => x.name === 'do_syscall_64 (ring 0)'), f.map((x) => x.name).join(' / '));
+    assert.deepEqual(f.map((x) => x.name), [
+      'do_syscall_x64 (ring 0)', 'do_syscall_64 (ring 0)', 'entry_SYSCALL_64 (ring 0)', '── SYSCALL: ring 3 → ring 0 ──',
+      'main (ring 3)', '_start (ring 3)',
+    ]);
     assert.equal(await value(dc, 'pt_regs->ax'), 7n);
+    assert.equal(await value(dc, 'regs->orig_ax'), 0n, 'regs is live: a register holds the pt_regs pointer');
+    assert.ok(f.every((x) => x.presentationHint === 'label' || x.instructionPointerReference));
     await dc.setDataBreakpointsRequest({ breakpoints: [] });
 
     // Step out until back in ring 3: rax = 7 and we are after the syscall.

@@ -21,11 +21,16 @@ SYM_FUNC_START ptrace_report_syscall_entry
 SYM_FUNC_END ptrace_report_syscall_entry
 
 # void ptrace_report_syscall_exit(struct pt_regs *regs, int step)
+# A task with SIGKILL pending does not stop any more (ptrace_stop checks __fatal_signal_pending):
+# after kill(getpid(), SIGKILL) the tracer never sees the exit, and strace prints `kill(...) = ?`.
 SYM_FUNC_START ptrace_report_syscall_exit
+	movq	%gs:PCPU_current_task, %rax
+	testq	$1 << (9 - 1), TASK_pending_signal(%rax)	# sigmask(SIGKILL)
+	jnz	1f
 	movb	$PTRACE_REPORT_SYSCALL_EXIT, %al
 	movw	$RINGSTEP_PTRACE_PORT, %dx
 	outb	%al, %dx
-	ret
+1:	ret
 SYM_FUNC_END ptrace_report_syscall_exit
 
 # void ptrace_report_signal(struct pt_regs *regs, kernel_siginfo_t *info)

@@ -479,6 +479,8 @@ SYM_FUNC_START get_signal
 	# "--- SIGSEGV {...} ---" line. A forced fatal signal (SA_IMMUTABLE) is not reported.
 	testq	$SA_IMMUTABLE, KSA_flags(%rax)
 	jnz	2f
+	cmpl	$SIGKILL, %ebx			# SIGKILL goes straight to the group exit, unreported
+	je	2f
 	movq	%gs:PCPU_current_task, %rcx
 	testq	$SYSCALL_WORK_SYSCALL_TRACE, TI_syscall_work(%rcx)
 	jz	2f

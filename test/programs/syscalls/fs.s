@@ -220,6 +220,80 @@ _start:
         syscall
         CHECK   -EBADF
 
+        # ---- /dev/null, /dev/zero, and a file we create ----
+        movl    $SYS_open, %eax                 # open("/dev/null", O_WRONLY) = 3
+        leaq    devnull(%rip), %rdi
+        movl    $O_WRONLY, %esi
+        syscall
+        CHECK   3
+        movl    $SYS_write, %eax                # write(3, ..., 6) = 6, gone
+        movl    $3, %edi
+        leaq    hello(%rip), %rsi
+        movl    $6, %edx
+        syscall
+        CHECK   6
+        movl    $SYS_read, %eax                 # read(3, ...) on a write-only fd: -EBADF
+        movl    $3, %edi
+        leaq    buf(%rip), %rsi
+        movl    $4, %edx
+        syscall
+        CHECK   -EBADF
+        movl    $SYS_close, %eax
+        movl    $3, %edi
+        syscall
+        CHECK   0
+        movl    $SYS_open, %eax                 # open("/dev/zero", O_RDONLY) = 3
+        leaq    devzero(%rip), %rdi
+        movl    $O_RDONLY, %esi
+        syscall
+        CHECK   3
+        movl    $SYS_read, %eax                 # read(3, buf, 4) = 4 zero bytes
+        movl    $3, %edi
+        leaq    buf(%rip), %rsi
+        movl    $4, %edx
+        syscall
+        CHECK   4
+        movl    $SYS_write, %eax                # write(3, ...) on a read-only fd: -EBADF
+        movl    $3, %edi
+        leaq    hello(%rip), %rsi
+        movl    $6, %edx
+        syscall
+        CHECK   -EBADF
+        movl    $SYS_close, %eax
+        movl    $3, %edi
+        syscall
+        CHECK   0
+        movl    $SYS_openat, %eax               # openat(AT_FDCWD, created, O_RDWR|O_CREAT|O_TRUNC, 0644) = 3
+        movq    $AT_FDCWD, %rdi
+        leaq    created(%rip), %rsi
+        movl    $0x242, %edx
+        movl    $0644, %r10d
+        syscall
+        CHECK   3
+        movl    $SYS_write, %eax                # write(3, "hello\n", 6) = 6
+        movl    $3, %edi
+        leaq    hello(%rip), %rsi
+        movl    $6, %edx
+        syscall
+        CHECK   6
+        movl    $SYS_lseek, %eax                # lseek(3, 0, SEEK_END) = 6
+        movl    $3, %edi
+        xorl    %esi, %esi
+        movl    $2, %edx
+        syscall
+        CHECK   6
+        movl    $SYS_pread64, %eax              # pread64(3, buf, 16, 0) = 6: what we wrote
+        movl    $3, %edi
+        leaq    buf(%rip), %rsi
+        movl    $16, %edx
+        xorl    %r10d, %r10d
+        syscall
+        CHECK   6
+        movl    $SYS_close, %eax
+        movl    $3, %edi
+        syscall
+        CHECK   0
+
         movl    $SYS_write, %eax
         movl    $1, %edi
         leaq    done(%rip), %rsi
@@ -238,6 +312,10 @@ hello:  .ascii  "hello\n"
 nonexistent: .asciz "/nonexistent"
 hostname: .asciz "/etc/hostname"
 etc:    .asciz  "/etc"
+devnull: .asciz "/dev/null"
+devzero: .asciz "/dev/zero"
+# the test runs the native program in this (world-writable) directory
+created: .asciz "/tmp/ringstep-conformance/created.txt"
 part1:  .ascii  "writev "
 part2:  .ascii  "works\n"
 done:   .ascii  "fs: all checks passed\n"

@@ -92,7 +92,34 @@ _start:
         incl    %r15d
         cmpq    %rcx, %rax
         jne     fail
+        movl    $SYS_brk, %eax                  # far too high: refused, the break stays
+        movabsq $0x7ffffffff000, %rdi
+        syscall
+        leaq    0x1000(%r12), %rcx
+        incl    %r15d
+        cmpq    %rcx, %rax
+        jne     fail
         PRINT   brk_ok, $brk_ok_len
+
+        # ---- PROT_NONE, then mprotect to read-write ----
+        MMAP    FIXED_AT+0x10000, 0x1000, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED
+        CHECK   FIXED_AT+0x10000
+        movl    $SYS_mprotect, %eax
+        movl    $FIXED_AT+0x10000, %edi
+        movl    $0x1000, %esi
+        movl    $PROT_READ|PROT_WRITE, %edx
+        syscall
+        CHECK   0
+        movl    $FIXED_AT+0x10000, %ebx
+        movl    $9, 0xffc(%rbx)
+        incl    %r15d
+        cmpl    $9, 0xffc(%rbx)
+        jne     fail
+        movl    $SYS_munmap, %eax
+        movl    $FIXED_AT+0x10000, %edi
+        movl    $0x1000, %esi
+        syscall
+        CHECK   0
 
         # ---- mmap(NULL, 8192, RW, PRIVATE|ANON) ----
         MMAP    0, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS
