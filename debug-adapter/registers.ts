@@ -2,7 +2,7 @@
 // rflags and its bits, segment selectors and bases, control registers and the MSRs the syscall
 // path uses. Reads and writes go straight to the CPU state.
 
-import { CpuState, F, MSR, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, GPR64 } from '../emulator/cpu/state';
+import { CpuState, MSR, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, GPR64 } from '../emulator/cpu/state';
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -46,7 +46,6 @@ export const FLAG_BITS: { name: string; bit: number; width: number; meaning: str
   { name: 'VIP', bit: 20, width: 1, meaning: 'virtual interrupt pending' },
   { name: 'ID', bit: 21, width: 1, meaning: 'CPUID available' },
 ];
-void F;
 
 const SEGMENTS: Record<string, number> = { es: SEG_ES, cs: SEG_CS, ss: SEG_SS, ds: SEG_DS, fs: SEG_FS, gs: SEG_GS };
 

@@ -18,7 +18,7 @@ import { Outcome, Runner, ExceptionDetails } from './runner';
 import { WalkedFrame, walkStack } from './stack';
 import { Granularity, stepBack, stepInto, stepOut, stepOver } from './stepping';
 import { VariableStore, scopes, setVariable, variableAddress, variables } from './variables';
-import { EvalError, PT_REGS_TYPE, Value, assign, evaluate, formatValue, parse } from './expressions';
+import { EvalError, Value, assign, evaluate, formatValue, parse } from './expressions';
 import { disassemble, parseAddress, readMemory, writeMemory } from './memory';
 
 const THREAD_ID = 1;
@@ -993,7 +993,8 @@ export class RingstepSession extends DebugSession {
     const t = this.requireStopped();
     const id = int(args, 'frameId');
     if (id < 1 || id > this.walked().length) throw new Error(`no stack frame with id ${id}`);
-    return { scopes: scopes(this.store, t) };
+    const frame = this.walked()[id - 1];
+    return { scopes: scopes(this.store, t, frame.kind === 'frame' ? frame.ring : undefined) };
   }
 
   private variables(args: Record<string, unknown>): DebugProtocol.VariablesResponse['body'] {
@@ -1051,4 +1052,3 @@ export class RingstepSession extends DebugSession {
   }
 }
 
-void PT_REGS_TYPE;

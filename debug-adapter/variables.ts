@@ -16,6 +16,7 @@ const SYSCALL_ARG_REGS = [7, 6, 2, 10, 8, 9];
 
 export type Container =
   | { kind: 'registers' }
+  | { kind: 'userRegisters'; address: bigint }
   | { kind: 'rflags' }
   | { kind: 'segments' }
   | { kind: 'ptregs'; address?: bigint; fromExpression?: string }
@@ -42,13 +43,19 @@ export class VariableStore {
   }
 }
 
-export function scopes(store: VariableStore, t: Target): DebugProtocol.Scope[] {
+/** Scopes of a frame. A user frame seen from inside the kernel shows the user's registers as
+ *  the entry code saved them in pt_regs (once they are all pushed). */
+export function scopes(store: VariableStore, t: Target, frameRing?: 0 | 3): DebugProtocol.Scope[] {
   const inSyscall = t.cpu.cpl === 0 && t.boundary()?.how === 'syscall';
   const s = (name: string, c: Container, hint?: string, expensive = false): DebugProtocol.Scope => ({
     name, variablesReference: store.add(c), expensive, ...(hint ? { presentationHint: hint } : {}),
   });
+  const st = ptRegsState(t);
+  const saved = frameRing === 3 && t.cpu.cpl === 0 && st.address !== undefined && st.pushed(0);
   return [
-    s('Registers', { kind: 'registers' }, 'registers'),
+    saved
+      ? s('Registers (user, saved in pt_regs)', { kind: 'userRegisters', address: st.address! }, 'registers')
+      : s('Registers', { kind: 'registers' }, 'registers'),
     s('Segments & Ring', { kind: 'segments' }),
     s('pt_regs', { kind: 'ptregs' }),
     s('Syscall', { kind: 'syscall' }, undefined, !inSyscall),
@@ -95,6 +102,21 @@ export function variables(store: VariableStore, t: Target, ref: number): DebugPr
         evaluateName: '$rflags', variablesReference: store.add({ kind: 'rflags' }),
       });
       return out;
+    }
+    case 'userRegisters': {
+      // pt_regs field for each user register; rax shows pt_regs->ax, what user space will get back.
+      const map: [string, string][] = [
+        ['rax', 'ax'], ['rcx', 'cx'], ['rdx', 'dx'], ['rbx', 'bx'], ['rsp', 'sp'], ['rbp', 'bp'], ['rsi', 'si'], ['rdi', 'di'],
+        ['r8', 'r8'], ['r9', 'r9'], ['r10', 'r10'], ['r11', 'r11'], ['r12', 'r12'], ['r13', 'r13'], ['r14', 'r14'], ['r15', 'r15'],
+        ['rip', 'ip'], ['rflags', 'flags'],
+      ];
+      return map.map(([reg, field]) => {
+        const off = PT_REGS_FIELDS.find(([f]) => f === field)![1];
+        const v = t.readU64(c.address + BigInt(off));
+        if (v === undefined) return { name: reg, value: '(unreadable)', variablesReference: 0 };
+        if (reg === 'rflags') return { name: reg, value: `${hex(v)} [${describeFlags(Number(v & 0x3fffffn))}]`, evaluateName: 'pt_regs->flags', variablesReference: 0 };
+        return intVar(t, reg, v, `pt_regs->${field}`);
+      });
     }
     case 'rflags':
       return FLAG_BITS.map((f) => ({

@@ -105,6 +105,15 @@ describe('cat-hostname walk over DAP', () => {
     ]);
     assert.equal(await value(dc, 'pt_regs->ax'), 7n);
     assert.equal(await value(dc, 'regs->orig_ax'), 0n, 'regs is live: a register holds the pt_regs pointer');
+    // The user frame's registers are the ones saved in pt_regs: read(3, buf, 262144) = 7.
+    const mainId = f.findIndex((x) => x.name === 'main (ring 3)') + 1;
+    const us = (await dc.scopesRequest({ frameId: mainId })).body.scopes[0];
+    assert.equal(us.name, 'Registers (user, saved in pt_regs)');
+    const uv = (await dc.variablesRequest({ variablesReference: us.variablesReference })).body.variables;
+    assert.match(variable(uv, 'rdi').value, /^0x3 /);
+    assert.match(variable(uv, 'rdx').value, /^0x40000 /);
+    assert.match(variable(uv, 'rax').value, /^0x7 /);
+    assert.equal(BigInt(variable(uv, 'rip').value.split(' ')[0]), BigInt(f[mainId - 1].instructionPointerReference!) + 2n);
     assert.ok(f.every((x) => x.presentationHint === 'label' || x.instructionPointerReference));
     await dc.setDataBreakpointsRequest({ breakpoints: [] });
 
