@@ -29,9 +29,10 @@ export interface LaunchConfig {
   cwd?: string;
 }
 
-// The machine keeps one undo record per instruction (about 100 bytes today: registers plus what
-// memory it overwrote), so 200k instructions is ~20 MB: dozens of whole system calls.
-export const DEFAULT_HISTORY = 200_000;
+// The machine keeps one undo record per instruction (what it overwrote: registers, memory bytes,
+// device state). Measured by bench/adapter.ts at about 8 bytes per instruction of a simple loop,
+// so a million instructions (hundreds of whole system calls) is on the order of 10 MB.
+export const DEFAULT_HISTORY = 1_000_000;
 
 /** Attributes VS Code (or other clients) add to every configuration; accepted and ignored. */
 const CLIENT_ATTRIBUTES = new Set([

@@ -2,9 +2,11 @@
 // turn between them (so pause and disconnect are answered within milliseconds even when the guest
 // loops forever), checking breakpoints, data breakpoints and catch points before each instruction.
 
+import { macrotask } from './yield';
 import type { StopReason } from '../emulator/machine/api';
 import { VEC_NAMES } from '../emulator/cpu/state';
 import type { BreakpointManager } from './breakpoints';
+import type { EvalContext } from './expressions';
 import type { Target } from './target';
 
 export const SLICE = 20_000;
@@ -23,7 +25,7 @@ export type Outcome =
   | { kind: 'ended'; message: string }
   | { kind: 'cancelled' };
 
-const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+const yieldToEvents = macrotask;
 
 export class Runner {
   /** set by pause; checked between slices */
@@ -37,11 +39,16 @@ export class Runner {
    *  and catch points already happened once */
   replaying = false;
 
+  /** the expression context conditions and logpoints are evaluated in (it reads the live machine) */
+  private readonly ctx: EvalContext;
+
   constructor(
     private readonly t: Target,
     private readonly bps: BreakpointManager,
     private readonly log: (text: string) => void,
-  ) {}
+  ) {
+    this.ctx = t.evalContext();
+  }
 
   private readWatched = (addr: bigint, size: number): bigint | undefined => {
     const b = this.t.read(addr, size);
@@ -56,7 +63,7 @@ export class Runner {
   /** Check data breakpoints now (after an instruction). */
   checkData(reverse = false): Outcome | undefined {
     if (!this.bps.dataBreakpoints.length) return undefined;
-    const hit = this.bps.checkData(this.t.evalContext(), this.readWatched, reverse);
+    const hit = this.bps.checkData(this.ctx, this.readWatched, reverse);
     return hit ? { kind: 'stop', reason: 'data breakpoint', description: hit.description, hitBreakpointIds: hit.ids } : undefined;
   }
 
@@ -107,11 +114,10 @@ export class Runner {
     const gen = this.generation;
     const m = this.t.machine;
     let pending: Outcome | undefined;
-    const ctx = this.t.evalContext();
-    const hasData = this.bps.dataBreakpoints.length > 0;
+    const ctx = this.ctx;
     const shouldStop = (rip: bigint): boolean => {
       if (this.eventStop) { pending = this.takeEventStop(); return true; }
-      if (hasData) {
+      if (this.bps.dataBreakpoints.length) { // (may be set while running)
         const d = this.checkData();
         if (d) { pending = d; return true; }
       }
@@ -186,7 +192,7 @@ export class Runner {
   async reverseUntil(goal?: (rip: bigint) => boolean): Promise<Outcome> {
     const gen = this.generation;
     const m = this.t.machine;
-    const ctx = this.t.evalContext();
+    const ctx = this.ctx;
     this.resyncData();
     for (;;) {
       for (let i = 0; i < SLICE; i++) {

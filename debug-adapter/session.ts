@@ -12,7 +12,7 @@ import { kernelSources as builtinKernelSources } from '../emulator/kernel/index'
 import { formatSyscall } from '../emulator/trace/strace';
 import { HostFiles, LaunchConfig, LaunchError, loadMachineOptions, validateLaunchArgs } from './launch';
 import { Depth, INNER, OUTER, Target } from './target';
-import { VEC_NAMES } from '../emulator/cpu/state';
+import { describeUserFault, idtVector } from './faults';
 import { AddressBreakpoint, BreakpointManager, EXCEPTION_FILTERS, FilterId, parseSyscallSet, validateHitCondition } from './breakpoints';
 import { Outcome, Runner, ExceptionDetails } from './runner';
 import { WalkedFrame, walkStack } from './stack';
@@ -20,6 +20,7 @@ import { Granularity, stepBack, stepInto, stepOut, stepOver } from './stepping';
 import { VariableStore, scopes, setVariable, variableAddress, variables } from './variables';
 import { EvalError, Value, assign, evaluate, formatValue, parse } from './expressions';
 import { disassemble, parseAddress, readMemory, writeMemory } from './memory';
+import { later, macrotask } from './yield';
 
 const THREAD_ID = 1;
 
@@ -110,45 +111,6 @@ function arr(args: Record<string, unknown>, key: string): unknown[] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw new Error(`argument '${key}' must be an array, not ${JSON.stringify(v)}`);
   return v;
-}
-
-const SIGNAL_FOR_VECTOR: Record<number, string> = {
-  0: 'SIGFPE', 1: 'SIGTRAP', 3: 'SIGTRAP', 4: 'SIGSEGV', 5: 'SIGSEGV', 6: 'SIGILL', 7: 'SIGSEGV', 10: 'SIGSEGV',
-  11: 'SIGBUS', 12: 'SIGBUS', 13: 'SIGSEGV', 14: 'SIGSEGV', 16: 'SIGFPE', 17: 'SIGBUS', 19: 'SIGFPE',
-};
-const VECTORS_WITH_ERROR_CODE = new Set([8, 10, 11, 12, 13, 14, 17, 21, 29, 30]);
-
-/** A user-mode exception, seen at the first instruction of its kernel handler. */
-function describeUserFault(t: Target, handler: bigint): Outcome {
-  const cpu = t.cpu;
-  // Which IDT gate leads to this handler gives the vector (gates are 16 bytes).
-  let vector = -1;
-  for (let v = 0; v < 32 && vector < 0; v++) {
-    const g = t.read(cpu.idtr.base + BigInt(16 * v), 16);
-    if (g.some((b) => b === null)) continue;
-    const b = g as number[];
-    const off = BigInt(b[0] | (b[1] << 8)) | (BigInt(b[6] | (b[7] << 8)) << 16n) |
-      (BigInt((b[8] | (b[9] << 8) | (b[10] << 16)) >>> 0) << 32n) | (BigInt(b[11]) << 56n);
-    if (off === handler) vector = v;
-  }
-  const name = VEC_NAMES[vector] ?? (vector >= 0 ? `vector ${vector}` : 'exception');
-  const parts: string[] = [vector >= 0 ? `vector ${vector}` : `handler ${t.functionName(handler)}`];
-  const sp = cpu.gpr[4];
-  const hasCode = VECTORS_WITH_ERROR_CODE.has(vector);
-  if (hasCode) {
-    const code = t.readU64(sp);
-    if (code !== undefined) parts.push(`error code 0x${code.toString(16)}`);
-  }
-  const rip = t.readU64(hasCode ? sp + 8n : sp);
-  if (vector === 14) parts.push(`CR2 0x${cpu.cr2.toString(16)}`);
-  const signal = SIGNAL_FOR_VECTOR[vector];
-  if (signal) parts.push(`the kernel will send ${signal}`);
-  const where = rip !== undefined ? ` at 0x${rip.toString(16)} ${t.describeAddress(rip) ?? ''}`.trimEnd() : '';
-  const description = `${name} in user mode${where} (${parts.join(', ')})`;
-  return {
-    kind: 'stop', reason: 'exception', description,
-    exception: { exceptionId: name, description, breakMode: 'always', details: { message: description, typeName: signal ?? name } },
-  };
 }
 
 export class RingstepSession extends DebugSession {
@@ -270,7 +232,9 @@ export class RingstepSession extends DebugSession {
     const message = e instanceof Error ? e.message : String(e);
     response.success = false;
     response.message = message;
-    response.body = { error: { id: 1, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: true } };
+    // Only a failed launch deserves a notification; a bad watch expression shows in place.
+    const showUser = response.command === 'launch' || response.command === 'restart';
+    response.body = { error: { id: 1, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser } };
     this.sendResponse(response);
   }
 
@@ -282,7 +246,7 @@ export class RingstepSession extends DebugSession {
     else this.output.push({ category, text });
     if (!this.outputFlushScheduled) {
       this.outputFlushScheduled = true;
-      setImmediate(() => this.flushOutput());
+      later(() => this.flushOutput());
     }
   }
 
@@ -382,7 +346,7 @@ export class RingstepSession extends DebugSession {
         const why = r.kind === 'fault' ? r.explanation : r.kind === 'oops' ? r.text : r.kind === 'limit' ? r.message : r.kind;
         throw new LaunchError(`the guest kernel did not reach user mode: ${why}`);
       }
-      if (machine.cpu.cpl !== 3) await new Promise<void>((res) => setImmediate(res));
+      if (machine.cpu.cpl !== 3) await macrotask();
     }
     if (machine.cpu.cpl !== 3) throw new LaunchError('the guest kernel did not reach user mode within the boot budget');
     if (this.cfg && this.cfg.history > 0) machine.setRecording(true, this.cfg.history);
@@ -425,10 +389,14 @@ export class RingstepSession extends DebugSession {
         return;
       }
       case 'ring': {
-        if (e.how === 'exception' && e.from === 3 && this.bps.filterOn('user-fault') && this.runner) {
-          // Described after delivery completes: the handler's first instruction, frame pushed.
-          this.runner.eventStop = () => describeUserFault(this.target!, e.address);
-          return;
+        if ((e.how === 'exception' || e.how === 'interrupt') && e.from === 3 && this.bps.filterOn('user-fault') && this.runner) {
+          // int3/into arrive as software interrupts; vectors below 32 are exceptions either way.
+          const vector = idtVector(this.target!, e.address);
+          if (e.how === 'exception' || (vector >= 0 && vector < 32)) {
+            // Described after delivery completes: the handler's first instruction, frame pushed.
+            this.runner.eventStop = () => describeUserFault(this.target!, e.address, vector);
+            return;
+          }
         }
         if (!this.bps.filterOn('ring-transition') || !this.runner) return;
         const text = `${e.how.toUpperCase()}: ring ${e.from} → ring ${e.to}`;
@@ -550,7 +518,7 @@ export class RingstepSession extends DebugSession {
     this.runner!.pauseRequested = false;
     const gen = this.runner!.generation;
     // Let the response go out before the machine starts.
-    setImmediate(() => {
+    later(() => {
       Promise.resolve().then(op).then(
         (o) => { if (gen === this.runner?.generation || o.kind !== 'cancelled') this.reportStop(o, kind); },
         (e) => {

@@ -9,13 +9,14 @@
 //   ring 3 (the user instruction after `syscall`).
 // - Step Back: the same rules, backwards through the machine's undo log.
 
+import { macrotask } from './yield';
 import type { Outcome, Runner } from './runner';
 import type { Depth, Target } from './target';
 import { walkStack } from './stack';
 
 export type Granularity = 'line' | 'instruction' | 'statement';
 
-const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+const yieldToEvents = macrotask;
 
 function done(o: Outcome): boolean {
   return o.kind !== 'goal';

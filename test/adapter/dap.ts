@@ -1,10 +1,10 @@
-// Shared helpers for the DAP tests: build the adapter bundle (exactly as build.mjs builds it, to
-// dist/debugAdapter.js; written to a temporary name and renamed, so parallel test files never see
-// half a file), start DebugClient against `node dist/debugAdapter.js`, and small query helpers.
+// Shared helpers for the DAP tests: make sure dist/debugAdapter.js is current (built exactly as
+// build.mjs builds it when a source is newer), start DebugClient against `node dist/debugAdapter.js`
+// (or an adapter already listening: RINGSTEP_ADAPTER_PORT), and small query helpers.
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -13,15 +13,37 @@ export const FIXTURES = join(__dirname, 'fixtures');
 
 let built: Promise<void> | undefined;
 
+/** Newest modification time of the sources the adapter bundle is made of. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (/\.(ts|S|s|h)$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * dist/debugAdapter.js as build.mjs makes it (same esbuild options), rebuilt only when a source
+ * is newer. Built in a private folder and renamed into place, so test files running in parallel
+ * never start a half-written bundle.
+ */
 export function buildAdapter(): Promise<void> {
   built ??= (async () => {
-    mkdirSync(join(ROOT, 'dist'), { recursive: true });
-    const tmp = `${ADAPTER}.${process.pid}.tmp`;
+    const stale = !existsSync(ADAPTER) ||
+      statSync(ADAPTER).mtimeMs < Math.max(newestSource(join(ROOT, 'debug-adapter')), newestSource(join(ROOT, 'emulator')));
+    if (!stale) return;
+    const tmpDir = join(ROOT, 'dist', `.adapter-build-${process.pid}`);
+    mkdirSync(tmpDir, { recursive: true });
+    const out = join(tmpDir, 'debugAdapter.js');
     await esbuild.build({
-      entryPoints: [join(ROOT, 'debug-adapter', 'main.ts')], outfile: tmp, bundle: true, platform: 'node',
-      format: 'cjs', target: 'node20', sourcemap: false, external: ['vscode'], logLevel: 'error',
+      entryPoints: [join(ROOT, 'debug-adapter', 'main.ts')], outfile: out, bundle: true, platform: 'node',
+      format: 'cjs', target: 'node20', sourcemap: true, external: ['vscode'], logLevel: 'error',
     });
-    renameSync(tmp, ADAPTER);
+    renameSync(`${out}.map`, `${ADAPTER}.map`);
+    renameSync(out, ADAPTER);
+    rmSync(tmpDir, { recursive: true, force: true });
   })();
   return built;
 }

@@ -73,6 +73,14 @@ describe('scopes, expressions and breakpoints over DAP', () => {
     assert.equal(await value(dc, 'sys_call_table[0]') === 0n, false);
     assert.match(await evaluate(dc, 'sys_call_table[0]'), /<__x64_sys_read>/);
     assert.equal(await value(dc, '1 + 2 * 3 == 7 && 5 > 4'), 1n);
+    // Every spelling of a register, at every width.
+    await dc.evaluateRequest({ expression: 'rax = 0x1122334455667788', context: 'repl' });
+    for (const [e, v] of [['rax', 0x1122334455667788n], ['$rax', 0x1122334455667788n], ['%rax', 0x1122334455667788n],
+      ['eax', 0x55667788n], ['ax', 0x7788n], ['al', 0x88n], ['ah', 0x77n], ['$cpl', 3n], ['$rflags.IF', 1n]] as const) {
+      assert.equal(await value(dc, e), v, e);
+    }
+    assert.match(await evaluate(dc, '$rax'), /^0x1122334455667788 \(1234605616436508552\)$/, 'hex and decimal');
+    assert.equal(await value(dc, '*(u64 *)($rsp + 8)'), await value(dc, '((u64 *)$rsp)[1]'));
     assert.equal(await value(dc, '$SYS_openat'), 257n, 'AT&T $symbol: the value of a .set constant');
     assert.equal(await value(dc, 'BUFSIZE'), 262144n);
     await assert.rejects(dc.evaluateRequest({ expression: 'rax +', context: 'watch' }), /expected a value/);

@@ -78,6 +78,64 @@ describe('signal frames, sources, modules, restart', () => {
     }
   });
 
+  test('ring transition catch point; data breakpoint from an expression', async () => {
+    const dc = await startClient();
+    try {
+      const HELLO = join(ROOT, 'samples', 'hello', 'hello.s');
+      const first = dc.waitForEvent('stopped');
+      await launch(dc, { program: HELLO }, () => dc.setExceptionBreakpointsRequest({ filters: ['ring-transition'] }));
+      const ev = (await first) as { body: { reason: string; description?: string } };
+      assert.equal(ev.body.reason, 'exception');
+      assert.equal(ev.body.description, 'SYSCALL: ring 3 → ring 0');
+      assert.equal(await value(dc, '$cpl'), 0n);
+      assert.equal(await value(dc, '$rip'), await value(dc, '&entry_SYSCALL_64'));
+      // Watch pt_regs->ax by expression: the first write is the -ENOSYS push in the entry code.
+      await dc.setExceptionBreakpointsRequest({ filters: [] });
+      const info = await dc.dataBreakpointInfoRequest({ name: 'pt_regs->ax' });
+      assert.ok(info.body.dataId);
+      await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+      const d = await stopped(dc, () => dc.continueRequest({ threadId: 1 }));
+      assert.equal(d.body.reason, 'data breakpoint');
+      assert.equal(await value(dc, 'pt_regs->ax'), (1n << 64n) - 38n);
+      assert.equal((await frames(dc))[0].name, 'entry_SYSCALL_64 (ring 0)');
+      const none = await dc.dataBreakpointInfoRequest({ name: 'rax' });
+      assert.equal(none.body.dataId, null, 'registers are not memory');
+    } finally {
+      await dc.stop();
+    }
+  });
+
+  test('Step Over a syscall: a kernel breakpoint still stops it; without one it lands on the next user line', async () => {
+    const dc = await startClient();
+    try {
+      const HELLO = join(ROOT, 'samples', 'hello', 'hello.s');
+      const SYSCALL = lineOf(HELLO, /^\s*syscall/);
+      const entry = dc.waitForEvent('stopped');
+      await launch(dc, { program: HELLO, stopOnEntry: true });
+      await entry;
+      while ((await frames(dc))[0].line! < SYSCALL) await stopped(dc, () => dc.nextRequest({ threadId: 1 }));
+      await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'ksys_write' }] });
+      let ev = await stopped(dc, () => dc.nextRequest({ threadId: 1 }));
+      assert.equal(ev.body.reason, 'breakpoint');
+      assert.equal((await frames(dc))[0].name, 'ksys_write (ring 0)');
+      // Back to before the syscall (reverse to the user breakpoint), then over it with no kernel breakpoint.
+      await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+      await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: SYSCALL }] });
+      ev = await stopped(dc, () => dc.reverseContinueRequest({ threadId: 1 }));
+      assert.equal(ev.body.reason, 'breakpoint');
+      assert.equal(await value(dc, '$cpl'), 3n);
+      await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [] });
+      ev = await stopped(dc, () => dc.nextRequest({ threadId: 1 }));
+      assert.equal(ev.body.reason, 'step');
+      const f = await frames(dc);
+      assert.equal(f[0].line, lineOf(HELLO, /SYS_exit_group/));
+      assert.equal(await value(dc, 'rax'), 19n, 'write returned the byte count');
+      assert.equal(await value(dc, '$cpl'), 3n);
+    } finally {
+      await dc.stop();
+    }
+  });
+
   test('loadedSources, source, modules, restart, terminate', async () => {
     const dc = await startClient();
     try {

@@ -3,7 +3,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { FIXTURES, ROOT, evaluate, frames, launch, startClient, stopped, value } from './dap';
 
 describe('robustness over DAP', () => {
@@ -11,6 +12,8 @@ describe('robustness over DAP', () => {
     const dc = await startClient();
     try {
       await assert.rejects(dc.customRequest('frobnicate', {}), /unknown request 'frobnicate'/);
+      await dc.configurationDoneRequest(); // before launch: accepted, remembered
+      await assert.rejects(dc.customRequest('attach', {}), /only launches/);
       await assert.rejects(dc.stackTraceRequest({ threadId: 1 }), /no program is loaded yet/);
       await assert.rejects(dc.nextRequest({ threadId: 1 }), /no program is loaded yet/);
       await assert.rejects(dc.evaluateRequest({ expression: 'rax' }), /no program is loaded yet/);
@@ -52,6 +55,9 @@ describe('robustness over DAP', () => {
       assert.equal(await value(dc, 'rcx'), 0n);
       const threads = await dc.threadsRequest();
       assert.equal(threads.body.threads.length, 1);
+      // Disconnect while the guest spins: answered at once.
+      await dc.continueRequest({ threadId: 1 });
+      await dc.disconnectRequest({});
     } finally {
       await dc.stop();
     }
@@ -82,6 +88,40 @@ describe('robustness over DAP', () => {
       await dc.stop();
     }
   });
+});
+
+/** User code that faults in each way the CPU can: the exception, then the signal's exit status. */
+const FAULTS: { name: string; body: string; exception: RegExp; status: number }[] = [
+  { name: 'ud2', body: 'ud2', exception: /#UD/, status: 128 + 4 },
+  { name: 'divide by zero', body: 'xorl %ecx, %ecx\n        divl %ecx', exception: /#DE/, status: 128 + 8 },
+  { name: 'privileged instruction', body: 'hlt', exception: /#GP/, status: 128 + 11 },
+  { name: 'non-canonical address', body: 'movabsq $0x8000000000000000, %rax\n        movq (%rax), %rax', exception: /#GP/, status: 128 + 11 },
+  { name: 'write to read-only text', body: 'leaq _start(%rip), %rax\n        movb $0, (%rax)', exception: /#PF.*error code 0x7/, status: 128 + 11 },
+  { name: 'int3', body: 'int3', exception: /#BP/, status: 128 + 5 },
+];
+
+describe('a guest that faults in every way stops cleanly, then dies of the signal', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringstep-faults-'));
+  for (const f of FAULTS) {
+    test(f.name, async () => {
+      const file = join(dir, `${f.name.replace(/\W+/g, '-')}.s`);
+      writeFileSync(file, `        .text\n        .globl _start\n_start:\n        ${f.body}\n        movl $60, %eax\n        xorl %edi, %edi\n        syscall\n`);
+      const dc = await startClient();
+      try {
+        const ev = dc.waitForEvent('stopped');
+        await launch(dc, { program: file }, () => dc.setExceptionBreakpointsRequest({ filters: ['user-fault'] }));
+        const stop = (await ev) as { body: { reason: string } };
+        assert.equal(stop.body.reason, 'exception');
+        const info = await dc.exceptionInfoRequest({ threadId: 1 });
+        assert.match(info.body.description ?? '', f.exception);
+        const exited = dc.waitForEvent('exited');
+        await dc.continueRequest({ threadId: 1 });
+        assert.equal((await exited).body.exitCode, f.status);
+      } finally {
+        await dc.stop();
+      }
+    });
+  }
 });
 
 /** Exit statuses as a shell reports them (128 + signal for a kill), from the samples' READMEs. */

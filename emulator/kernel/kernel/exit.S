@@ -7,8 +7,8 @@
 .include "include/generated/asm-offsets.h"
 .include "include/linux/linkage.h"
 .include "include/asm/thread_info.h"
-
-.equ TASK_EXIT_PORT, 0x501
+.include "include/asm/ringstep_io.h"
+.include "include/asm/syscall_wrapper.h"
 
 	.text
 
@@ -19,7 +19,7 @@ SYM_FUNC_START do_group_exit
 	movl	%edi, %ecx
 	movq	%rcx, TASK_exit_code(%rax)
 	movl	%edi, %eax
-	movw	$TASK_EXIT_PORT, %dx
+	movw	$RINGSTEP_EXIT_PORT, %dx
 	outl	%eax, %dx
 	# The machine stops at the OUT; should it ever resume us, there is nothing left to run.
 1:	cli
@@ -29,34 +29,14 @@ SYM_FUNC_END do_group_exit
 
 # exit(code): Linux ends only the calling thread; with one thread that ends the process.
 # exit_group(code): every thread. Only the low 8 bits of the code survive into the status.
-SYM_FUNC_START __x64_sys_exit
-	movq	pt_regs_di(%rdi), %rdi
-	call	__se_sys_exit
-	ret
-SYM_FUNC_END __x64_sys_exit
-SYM_FUNC_START_LOCAL __se_sys_exit
-	movslq	%edi, %rdi		# int error_code
-	call	__do_sys_exit
-	ret
-SYM_FUNC_END __se_sys_exit
-SYM_FUNC_START_LOCAL __do_sys_exit
+SYSCALL_DEFINE1 exit, int, error_code
 	andl	$0xff, %edi
 	shll	$8, %edi
 	jmp	do_group_exit
-SYM_FUNC_END __do_sys_exit
+SYSCALL_END exit
 
-SYM_FUNC_START __x64_sys_exit_group
-	movq	pt_regs_di(%rdi), %rdi
-	call	__se_sys_exit_group
-	ret
-SYM_FUNC_END __x64_sys_exit_group
-SYM_FUNC_START_LOCAL __se_sys_exit_group
-	movslq	%edi, %rdi
-	call	__do_sys_exit_group
-	ret
-SYM_FUNC_END __se_sys_exit_group
-SYM_FUNC_START_LOCAL __do_sys_exit_group
+SYSCALL_DEFINE1 exit_group, int, error_code
 	andl	$0xff, %edi
 	shll	$8, %edi
 	jmp	do_group_exit
-SYM_FUNC_END __do_sys_exit_group
+SYSCALL_END exit_group

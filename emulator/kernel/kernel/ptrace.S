@@ -34,7 +34,7 @@ SYM_FUNC_START ptrace_report_syscall_exit
 SYM_FUNC_END ptrace_report_syscall_exit
 
 # void ptrace_report_signal(struct pt_regs *regs, kernel_siginfo_t *info)
-# For part B's signal delivery: strace prints "--- SIGSEGV {si_signo=...} ---". Only when traced.
+# For signal delivery (kernel/signal.S): strace prints "--- SIGSEGV {si_signo=...} ---". Only when traced.
 SYM_FUNC_START ptrace_report_signal
 	movq	%gs:PCPU_current_task, %rax
 	cmpq	$0, TASK_ptrace(%rax)

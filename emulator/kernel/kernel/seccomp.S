@@ -11,11 +11,25 @@
 .include "include/linux/linkage.h"
 .include "include/asm/thread_info.h"
 .include "include/asm/unistd_64.h"
-.include "include/asm/page_types.h"
 .include "include/uapi/asm/errno.h"
-.include "include/partb/partb.h"
+.include "include/uapi/asm/signal.h"
+.include "include/uapi/asm-generic/siginfo.h"
+.include "include/uapi/linux/seccomp.h"
+.include "include/uapi/linux/audit.h"
+.include "include/uapi/linux/filter.h"
+.include "include/uapi/linux/bpf_common.h"
+.include "include/asm/syscall_wrapper.h"
 
-.equ EOPNOTSUPP, 95
+# Internal mode after a KILL action: nothing more may run (kernel/seccomp.c).
+.equ SECCOMP_MODE_DEAD, SECCOMP_MODE_FILTER + 1
+# Linux caps the instructions run per syscall across all filters (each filter costs 4 more).
+.equ MAX_INSNS_PER_PATH, (1 << 18) / 8
+
+# Our struct seccomp_filter, a run of zeroed pages: prev, len, log, then the instructions.
+.equ SF_prev, 0
+.equ SF_len, 8
+.equ SF_log, 16
+.equ SF_insns, 24
 
 	.text
 
@@ -217,6 +231,25 @@ SYM_FUNC_START seccomp_run_filters
 	ret
 SYM_FUNC_END seccomp_run_filters
 
+# BPF_ALU_CASE op, insn: if the ALU operation (eax) is \op, then A (r12d) = A \insn src (edx).
+.macro BPF_ALU_CASE op, insn
+	cmpl	$\op, %eax
+	jne	1f
+	\insn	%edx, %r12d
+	jmp	.Lbpf_step
+1:
+.endm
+
+# BPF_SHIFT_CASE op, insn: the same for a shift, whose count x86 wants in CL.
+.macro BPF_SHIFT_CASE op, insn
+	cmpl	$\op, %eax
+	jne	1f
+	movl	%edx, %ecx
+	\insn	%cl, %r12d
+	jmp	.Lbpf_step
+1:
+.endm
+
 # bpf_prog_run_classic(filter = rdi, sd = rsi) -> eax: the classic BPF machine. A is the
 # accumulator, X the index register, M[16] scratch memory. The checker already guaranteed that
 # every jump goes forward and stays inside, every load is an aligned word of seccomp_data, and
@@ -332,20 +365,16 @@ SYM_FUNC_START bpf_prog_run_classic
 	testl	$BPF_X, %eax
 	jz	1f
 	movl	%r13d, %edx
-1:	andl	$0xf0, %eax
-	cmpl	$BPF_ADD, %eax
-	jne	1f
-	addl	%edx, %r12d
-	jmp	.Lbpf_step
-1:	cmpl	$BPF_SUB, %eax
-	jne	1f
-	subl	%edx, %r12d
-	jmp	.Lbpf_step
-1:	cmpl	$BPF_MUL, %eax
-	jne	1f
-	imull	%edx, %r12d
-	jmp	.Lbpf_step
-1:	cmpl	$BPF_DIV, %eax
+1:	andl	$0xf0, %eax			# the operation
+	BPF_ALU_CASE	BPF_ADD, addl
+	BPF_ALU_CASE	BPF_SUB, subl
+	BPF_ALU_CASE	BPF_MUL, imull
+	BPF_ALU_CASE	BPF_OR, orl
+	BPF_ALU_CASE	BPF_AND, andl
+	BPF_ALU_CASE	BPF_XOR, xorl
+	BPF_SHIFT_CASE	BPF_LSH, shll
+	BPF_SHIFT_CASE	BPF_RSH, shrl
+	cmpl	$BPF_DIV, %eax
 	jne	1f
 	# Division by X == 0 ends the program with 0 (KILL_THREAD), as the classic interpreter does;
 	# division by a constant 0 was refused by the checker.
@@ -356,28 +385,6 @@ SYM_FUNC_START bpf_prog_run_classic
 	xorl	%edx, %edx
 	divl	%ecx
 	movl	%eax, %r12d
-	jmp	.Lbpf_step
-1:	cmpl	$BPF_OR, %eax
-	jne	1f
-	orl	%edx, %r12d
-	jmp	.Lbpf_step
-1:	cmpl	$BPF_AND, %eax
-	jne	1f
-	andl	%edx, %r12d
-	jmp	.Lbpf_step
-1:	cmpl	$BPF_XOR, %eax
-	jne	1f
-	xorl	%edx, %r12d
-	jmp	.Lbpf_step
-1:	cmpl	$BPF_LSH, %eax
-	jne	1f
-	movl	%edx, %ecx
-	shll	%cl, %r12d
-	jmp	.Lbpf_step
-1:	cmpl	$BPF_RSH, %eax
-	jne	1f
-	movl	%edx, %ecx
-	shrl	%cl, %r12d
 	jmp	.Lbpf_step
 1:	negl	%r12d				# BPF_NEG
 	jmp	.Lbpf_step
@@ -733,11 +740,10 @@ SYM_FUNC_START do_seccomp
 	ret
 SYM_FUNC_END do_seccomp
 
-PARTB_SYSCALL_DEFINE seccomp, uint, uint, long
 # __do_sys_seccomp(op, flags, uargs)
-SYM_FUNC_START_LOCAL __do_sys_seccomp
+SYSCALL_DEFINE3 seccomp, uint, op, uint, flags, ptr, uargs
 	jmp	do_seccomp
-SYM_FUNC_END __do_sys_seccomp
+SYSCALL_END seccomp
 
 # prctl_set_seccomp(seccomp_mode = rdi, filter = rsi): prctl(PR_SET_SECCOMP, mode, filter) maps
 # onto do_seccomp with no flags.

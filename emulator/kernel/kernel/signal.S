@@ -19,7 +19,14 @@
 .include "include/asm/processor-flags.h"
 .include "include/asm/unistd_64.h"
 .include "include/uapi/asm/errno.h"
-.include "include/partb/partb.h"
+.include "include/asm/ringstep_io.h"
+.include "include/uapi/asm/signal.h"
+.include "include/uapi/asm-generic/siginfo.h"
+.include "include/linux/signal.h"
+.include "include/uapi/asm/sigcontext.h"
+.include "include/uapi/asm/ucontext.h"
+.include "include/asm/sigframe.h"
+.include "include/asm/syscall_wrapper.h"
 
 # Signals that a fault raises synchronously are delivered first (kernel/signal.c SYNCHRONOUS_MASK),
 # so the handler sees the fault before any kill() that raced with it.
@@ -30,9 +37,6 @@
 # Bytes below the user RSP a leaf function may use without moving RSP (the ABI's red zone):
 # the signal frame must not overwrite them.
 .equ RED_ZONE, 128
-# ptrace report to the machine's tracer (BOOT.md): AL = 2 "signal delivery", RSI -> siginfo.
-.equ PTRACE_REPORT_PORT, 0x502
-.equ PTRACE_REPORT_SIGNAL, 2
 
 	.text
 
@@ -222,12 +226,11 @@ SYM_FUNC_END prepare_kill_siginfo
 
 # ---- kill(2), tgkill(2) ------------------------------------------------------------------------------
 
-PARTB_SYSCALL_DEFINE kill, int, int
 # __do_sys_kill(pid = rdi, sig = esi): pid > 0 one process, 0 our group, -1 everyone we may signal,
 # < -1 the group -pid. Here the only process is current, so 0 means us and anything else that
 # is not our pid finds nobody (-ESRCH). The signal number is checked after the lookup, as Linux
 # does in check_kill_permission.
-SYM_FUNC_START_LOCAL __do_sys_kill
+SYSCALL_DEFINE2 kill, int, pid, int, sig
 	movq	%gs:PCPU_current_task, %rax
 	testl	%edi, %edi
 	jz	1f
@@ -239,12 +242,11 @@ SYM_FUNC_START_LOCAL __do_sys_kill
 .Lkill_esrch:
 	movq	$-ESRCH, %rax
 	ret
-SYM_FUNC_END __do_sys_kill
+SYSCALL_END kill
 
-PARTB_SYSCALL_DEFINE tgkill, int, int, int
 # __do_sys_tgkill(tgid, pid, sig): a thread of a given process. Naming the process too avoids
 # signalling a stranger that reused a thread id.
-SYM_FUNC_START_LOCAL __do_sys_tgkill
+SYSCALL_DEFINE3 tgkill, int, tgid, int, pid, int, sig
 	testl	%edi, %edi
 	jle	1f
 	testl	%esi, %esi
@@ -261,7 +263,7 @@ SYM_FUNC_START_LOCAL __do_sys_tgkill
 	ret
 2:	movq	$-ESRCH, %rax
 	ret
-SYM_FUNC_END __do_sys_tgkill
+SYSCALL_END tgkill
 
 # do_send_specific(sig = edi, code = edx): check the number, then queue with the sender's pid/uid.
 # Signal 0 sends nothing: it only asks "does this process exist and may I signal it?".
@@ -290,9 +292,8 @@ SYM_FUNC_END do_send_specific
 
 # ---- rt_sigaction(2), rt_sigprocmask(2) ------------------------------------------------------------------
 
-PARTB_SYSCALL_DEFINE rt_sigaction, int, long, long, long
 # __do_sys_rt_sigaction(sig, act, oact, sigsetsize)
-SYM_FUNC_START_LOCAL __do_sys_rt_sigaction
+SYSCALL_DEFINE4 rt_sigaction, int, sig, ptr, act, ptr, oact, size_t, sigsetsize
 	pushq	%rbx
 	pushq	%r12
 	pushq	%r13
@@ -338,7 +339,7 @@ SYM_FUNC_START_LOCAL __do_sys_rt_sigaction
 	testq	%r12, %r12
 	jz	3f
 	# *k = new_sa, with KILL and STOP removed from the handler's mask.
-	andq	$~SIGMASK_KILL_STOP, KSA_mask(%rsp)
+	andq	$~SIG_KERNEL_ONLY_MASK, KSA_mask(%rsp)
 	movq	%r14, %rdi
 	movq	%rsp, %rsi
 	movl	$KSA_SIZE, %ecx
@@ -375,11 +376,10 @@ SYM_FUNC_START_LOCAL __do_sys_rt_sigaction
 	popq	%r12
 	popq	%rbx
 	ret
-SYM_FUNC_END __do_sys_rt_sigaction
+SYSCALL_END rt_sigaction
 
-PARTB_SYSCALL_DEFINE rt_sigprocmask, int, long, long, long
 # __do_sys_rt_sigprocmask(how, nset, oset, sigsetsize)
-SYM_FUNC_START_LOCAL __do_sys_rt_sigprocmask
+SYSCALL_DEFINE4 rt_sigprocmask, int, how, ptr, nset, ptr, oset, size_t, sigsetsize
 	pushq	%rbx
 	pushq	%r12
 	pushq	%r13
@@ -401,7 +401,7 @@ SYM_FUNC_START_LOCAL __do_sys_rt_sigprocmask
 	testq	%rax, %rax
 	jnz	.Lspm_efault
 	movq	(%rsp), %rdx
-	andq	$~SIGMASK_KILL_STOP, %rdx
+	andq	$~SIG_KERNEL_ONLY_MASK, %rdx
 	movq	%gs:PCPU_current_task, %rax
 	movq	TASK_blocked(%rax), %rcx
 	cmpl	$SIG_BLOCK, %ebx
@@ -441,7 +441,7 @@ SYM_FUNC_START_LOCAL __do_sys_rt_sigprocmask
 	popq	%r12
 	popq	%rbx
 	ret
-SYM_FUNC_END __do_sys_rt_sigprocmask
+SYSCALL_END rt_sigprocmask
 
 # ---- delivery ------------------------------------------------------------------------------------------
 
@@ -490,7 +490,7 @@ SYM_FUNC_START get_signal
 	movq	%r12, %rsi
 	pushq	%rdx
 	movl	$PTRACE_REPORT_SIGNAL, %eax
-	movw	$PTRACE_REPORT_PORT, %dx
+	movw	$RINGSTEP_PTRACE_PORT, %dx
 	outb	%al, %dx
 	popq	%rdx
 	popq	%rsi
@@ -631,7 +631,7 @@ SYM_FUNC_START_LOCAL handle_signal
 	jnz	3f
 	leal	-1(%r12), %ecx
 	btsq	%rcx, %rdx
-3:	andq	$~SIGMASK_KILL_STOP, %rdx
+3:	andq	$~SIG_KERNEL_ONLY_MASK, %rdx
 	orq	%rdx, TASK_blocked(%rax)
 	testl	$SA_RESETHAND, KSA_flags(%r14)	# bit 31: a 32-bit test (no sign-extended imm32)
 	jz	4f
@@ -775,7 +775,7 @@ SYM_FUNC_END setup_rt_frame
 # rt_sigreturn reads the frame the handler's `ret` left RSP pointing into (just past pretcode),
 # and restores every register from it. Because ip, cx and flags all change, do_syscall_64's
 # checks send this return through IRETQ: SYSRET could not restore RCX, R11 or RF.
-PARTB_SYSCALL_DEFINE0 rt_sigreturn
+SYSCALL_DEFINE0 rt_sigreturn
 	pushq	%rbx
 	pushq	%r12
 	subq	$UCONTEXT_SIZE + 8, %rsp
@@ -789,7 +789,7 @@ PARTB_SYSCALL_DEFINE0 rt_sigreturn
 	jnz	.Lsr_badframe
 	# set_current_blocked(uc_sigmask), never blocking KILL/STOP
 	movq	UC_sigmask(%rsp), %rax
-	andq	$~SIGMASK_KILL_STOP, %rax
+	andq	$~SIG_KERNEL_ONLY_MASK, %rax
 	movq	%gs:PCPU_current_task, %rcx
 	movq	%rax, TASK_blocked(%rcx)
 	call	recalc_sigpending
@@ -855,7 +855,7 @@ PARTB_SYSCALL_DEFINE0 rt_sigreturn
 	popq	%r12
 	popq	%rbx
 	ret
-SYM_FUNC_END __x64_sys_rt_sigreturn
+SYSCALL_END rt_sigreturn
 
 	.data
 # Whether a core-dumping default action reports "core dumped" (wait status | 0x80). Off, like a

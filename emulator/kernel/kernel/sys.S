@@ -9,60 +9,34 @@
 .include "include/asm/msr-index.h"
 .include "include/asm/page_types.h"
 .include "include/uapi/asm/errno.h"
-.include "include/partb/partb.h"
+.include "include/uapi/asm/bootparam.h"
+.include "include/uapi/linux/prctl.h"
+.include "include/uapi/asm/prctl.h"
+.include "include/asm/syscall_wrapper.h"
 
 .equ UTS_LEN, 65			# each field of struct new_utsname, NUL included
 .equ NEW_UTSNAME_SIZE, 6 * UTS_LEN
-.equ BP_files, 0x40			# boot_params: files table (direct-map address), count
-.equ BP_files_count, 0x48
-.equ FILE_ENTRY_SIZE, 32
 
 	.text
 
 # ---- who am I ------------------------------------------------------------------------------------
 # getpid is the thread-group id (the process), gettid the thread's own id; in a one-thread
-# process they are equal.
-PARTB_SYSCALL_DEFINE0 getpid
-	movq	%gs:PCPU_current_task, %rax
-	movq	TASK_tgid(%rax), %rax
+# process they are equal. Each getter is SYSCALL_DEFINE0(name) { return current->field; }.
+.macro TASK_ID_GETTER name, field
+SYSCALL_DEFINE0 \name
+	movq	%gs:PCPU_current_task, %rax	# current
+	movq	\field(%rax), %rax
 	ret
-SYM_FUNC_END __x64_sys_getpid
+SYSCALL_END \name
+.endm
 
-PARTB_SYSCALL_DEFINE0 gettid
-	movq	%gs:PCPU_current_task, %rax
-	movq	TASK_pid(%rax), %rax
-	ret
-SYM_FUNC_END __x64_sys_gettid
-
-PARTB_SYSCALL_DEFINE0 getppid
-	movq	%gs:PCPU_current_task, %rax
-	movq	TASK_ppid(%rax), %rax
-	ret
-SYM_FUNC_END __x64_sys_getppid
-
-PARTB_SYSCALL_DEFINE0 getuid
-	movq	%gs:PCPU_current_task, %rax
-	movq	TASK_uid(%rax), %rax
-	ret
-SYM_FUNC_END __x64_sys_getuid
-
-PARTB_SYSCALL_DEFINE0 geteuid
-	movq	%gs:PCPU_current_task, %rax
-	movq	TASK_euid(%rax), %rax
-	ret
-SYM_FUNC_END __x64_sys_geteuid
-
-PARTB_SYSCALL_DEFINE0 getgid
-	movq	%gs:PCPU_current_task, %rax
-	movq	TASK_gid(%rax), %rax
-	ret
-SYM_FUNC_END __x64_sys_getgid
-
-PARTB_SYSCALL_DEFINE0 getegid
-	movq	%gs:PCPU_current_task, %rax
-	movq	TASK_egid(%rax), %rax
-	ret
-SYM_FUNC_END __x64_sys_getegid
+	TASK_ID_GETTER getpid,	TASK_tgid
+	TASK_ID_GETTER gettid,	TASK_pid
+	TASK_ID_GETTER getppid,	TASK_ppid
+	TASK_ID_GETTER getuid,	TASK_uid
+	TASK_ID_GETTER geteuid,	TASK_euid
+	TASK_ID_GETTER getgid,	TASK_gid
+	TASK_ID_GETTER getegid,	TASK_egid
 
 # ---- uname(2) (Linux: sys_newuname) ---------------------------------------------------------------
 
@@ -90,16 +64,16 @@ SYM_FUNC_START_LOCAL init_utsname_nodename
 .Lnn_next:
 	testq	%r12, %r12
 	jz	.Lnn_default
-	cmpq	$hostname_path_len, 8(%rbx)
+	cmpq	$hostname_path_len, BOOT_FILE_path_len(%rbx)
 	jne	.Lnn_skip
-	movq	(%rbx), %rsi
+	movq	BOOT_FILE_path(%rbx), %rsi
 	leaq	hostname_path(%rip), %rdi
 	movl	$hostname_path_len, %ecx
 	repe cmpsb
 	jne	.Lnn_skip
 	# found: data up to the first newline
-	movq	16(%rbx), %rsi
-	movq	24(%rbx), %rdx
+	movq	BOOT_FILE_data(%rbx), %rsi
+	movq	BOOT_FILE_data_len(%rbx), %rdx
 	xorl	%ecx, %ecx
 1:	cmpq	%rdx, %rcx
 	jae	2f
@@ -112,7 +86,7 @@ SYM_FUNC_START_LOCAL init_utsname_nodename
 	call	uts_copy_field
 	jmp	.Lnn_out
 .Lnn_skip:
-	addq	$FILE_ENTRY_SIZE, %rbx
+	addq	$BOOT_FILE_SIZE, %rbx
 	decq	%r12
 	jmp	.Lnn_next
 .Lnn_default:
@@ -127,9 +101,8 @@ SYM_FUNC_START_LOCAL init_utsname_nodename
 	ret
 SYM_FUNC_END init_utsname_nodename
 
-PARTB_SYSCALL_DEFINE newuname, long
 # __do_sys_newuname(name): build struct new_utsname (six 65-byte fields) and copy it out whole.
-SYM_FUNC_START_LOCAL __do_sys_newuname
+SYSCALL_DEFINE1 newuname, ptr, name
 	pushq	%rbx
 	subq	$NEW_UTSNAME_SIZE + 10, %rsp
 	movq	%rdi, %rbx
@@ -169,16 +142,15 @@ SYM_FUNC_START_LOCAL __do_sys_newuname
 1:	addq	$NEW_UTSNAME_SIZE + 10, %rsp
 	popq	%rbx
 	ret
-SYM_FUNC_END __do_sys_newuname
+SYSCALL_END newuname
 # The table entry for nr 63 is called uname in syscall_64.tbl; the function is sys_newuname.
 .globl __x64_sys_uname
 .set __x64_sys_uname, __x64_sys_newuname
 
 # ---- prctl(2) -------------------------------------------------------------------------------------
 
-PARTB_SYSCALL_DEFINE prctl, int, long, long, long, long
 # __do_sys_prctl(option, arg2, arg3, arg4, arg5): only the options Ringstep needs.
-SYM_FUNC_START_LOCAL __do_sys_prctl
+SYSCALL_DEFINE5 prctl, int, option, ulong, arg2, ulong, arg3, ulong, arg4, ulong, arg5
 	cmpl	$PR_SET_NO_NEW_PRIVS, %edi
 	je	.Lpr_set_nnp
 	cmpl	$PR_GET_NO_NEW_PRIVS, %edi
@@ -222,14 +194,13 @@ SYM_FUNC_START_LOCAL __do_sys_prctl
 	ret
 1:	movq	$-EINVAL, %rax
 	ret
-SYM_FUNC_END __do_sys_prctl
+SYSCALL_END prctl
 
 # ---- arch_prctl(2) ----------------------------------------------------------------------------------
 
-PARTB_SYSCALL_DEFINE arch_prctl, int, long
 # __do_sys_arch_prctl(option, arg2) -> do_arch_prctl_64: the FS base is where thread-local storage
 # lives (%fs:0 is the thread pointer in the x86-64 TLS ABI), so libc sets it once at start-up.
-SYM_FUNC_START_LOCAL __do_sys_arch_prctl
+SYSCALL_DEFINE2 arch_prctl, int, option, ulong, arg2
 	cmpl	$ARCH_SET_FS, %edi
 	je	.Lap_set_fs
 	cmpl	$ARCH_GET_FS, %edi
@@ -269,7 +240,7 @@ SYM_FUNC_START_LOCAL __do_sys_arch_prctl
 	ret
 2:	movq	$-EFAULT, %rax
 	ret
-SYM_FUNC_END __do_sys_arch_prctl
+SYSCALL_END arch_prctl
 
 	.section .rodata
 # include/linux/uts.h and the build's utsrelease.h

@@ -7,7 +7,8 @@
 .include "include/generated/asm-offsets.h"
 .include "include/linux/linkage.h"
 .include "include/uapi/asm/errno.h"
-.include "include/partb/partb.h"
+.include "include/uapi/linux/time.h"
+.include "include/asm/syscall_wrapper.h"
 
 # CLOCK_REALTIME starts at Linux 6.12's release day, 2024-11-17 00:00:00 UTC.
 .equ REALTIME_EPOCH_SEC, 1731801600
@@ -26,11 +27,10 @@ SYM_FUNC_START_LOCAL timespec64_valid
 1:	ret
 SYM_FUNC_END timespec64_valid
 
-PARTB_SYSCALL_DEFINE nanosleep, long, long
 # __do_sys_nanosleep(rqtp, rmtp): read and check the request, then "sleep". Nothing else runs on
 # this machine and no signal can arrive while we wait, so the sleep is over at once: return 0 and
 # leave *rmtp alone (Linux writes it only when interrupted).
-SYM_FUNC_START_LOCAL __do_sys_nanosleep
+SYSCALL_DEFINE2 nanosleep, ptr, rqtp, ptr, rmtp
 	subq	$24, %rsp
 	movq	%rdi, %rsi
 	movq	%rsp, %rdi
@@ -49,11 +49,10 @@ SYM_FUNC_START_LOCAL __do_sys_nanosleep
 2:	movq	$-EINVAL, %rax
 3:	addq	$24, %rsp
 	ret
-SYM_FUNC_END __do_sys_nanosleep
+SYSCALL_END nanosleep
 
-PARTB_SYSCALL_DEFINE clock_gettime, int, long
 # __do_sys_clock_gettime(which_clock, tp)
-SYM_FUNC_START_LOCAL __do_sys_clock_gettime
+SYSCALL_DEFINE2 clock_gettime, int, which_clock, ptr, tp
 	pushq	%rbx
 	subq	$16, %rsp
 	movq	%rsi, %rbx
@@ -92,4 +91,4 @@ SYM_FUNC_START_LOCAL __do_sys_clock_gettime
 9:	addq	$16, %rsp
 	popq	%rbx
 	ret
-SYM_FUNC_END __do_sys_clock_gettime
+SYSCALL_END clock_gettime

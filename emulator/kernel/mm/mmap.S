@@ -13,10 +13,14 @@
 .include "include/linux/linkage.h"
 .include "include/asm/page_types.h"
 .include "include/uapi/asm/errno.h"
-.include "include/partb/partb.h"
+.include "include/uapi/asm/bootparam.h"
+.include "include/uapi/asm-generic/siginfo.h"
+.include "include/uapi/asm-generic/mman-common.h"
+.include "include/asm/syscall_wrapper.h"
 
-.equ BP_phys_free_start, 0x30
-.equ BP_phys_free_end, 0x38
+# Linux's default mmap_min_addr: nothing may be mapped in the first 64 KiB, so a kernel NULL
+# dereference can never reach user-controlled memory.
+.equ MMAP_MIN_ADDR, 0x10000
 # The permission bits of intermediate entries are the loosest; the leaf PTE decides.
 .equ _PAGE_TABLE, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED
 
@@ -276,10 +280,9 @@ SYM_FUNC_END unmap_range
 
 # ---- brk(2) ------------------------------------------------------------------------------------
 
-PARTB_SYSCALL_DEFINE brk, long
 # __do_sys_brk(brk) -> the new break, or the old one when the request cannot be met. brk never
 # returns an error code: the caller compares the result with what it asked for.
-SYM_FUNC_START_LOCAL __do_sys_brk
+SYSCALL_DEFINE1 brk, ulong, brk
 	pushq	%rbx
 	pushq	%r12
 	pushq	%r13
@@ -328,13 +331,12 @@ SYM_FUNC_START_LOCAL __do_sys_brk
 	popq	%r12
 	popq	%rbx
 	ret
-SYM_FUNC_END __do_sys_brk
+SYSCALL_END brk
 
 # ---- mmap(2) -----------------------------------------------------------------------------------
 
-PARTB_SYSCALL_DEFINE mmap, long, long, long, long, long, long
 # __do_sys_mmap(addr, len, prot, flags, fd, off) -> the address, or -errno
-SYM_FUNC_START_LOCAL __do_sys_mmap
+SYSCALL_DEFINE6 mmap, ulong, addr, ulong, len, ulong, prot, ulong, flags, ulong, fd, ulong, off
 	pushq	%rbx
 	pushq	%r12
 	pushq	%r13
@@ -449,13 +451,12 @@ SYM_FUNC_START_LOCAL __do_sys_mmap
 	popq	%r12
 	popq	%rbx
 	ret
-SYM_FUNC_END __do_sys_mmap
+SYSCALL_END mmap
 
 # ---- munmap(2) ----------------------------------------------------------------------------------
 
-PARTB_SYSCALL_DEFINE munmap, long, long
 # __do_sys_munmap(addr, len): unmapping nothing is not an error; a misaligned or empty range is.
-SYM_FUNC_START_LOCAL __do_sys_munmap
+SYSCALL_DEFINE2 munmap, ulong, addr, size_t, len
 	testq	$PAGE_SIZE - 1, %rdi
 	jnz	1f
 	testq	%rsi, %rsi
@@ -474,15 +475,14 @@ SYM_FUNC_START_LOCAL __do_sys_munmap
 	ret
 1:	movq	$-EINVAL, %rax
 	ret
-SYM_FUNC_END __do_sys_munmap
+SYSCALL_END munmap
 
 # ---- mprotect(2) --------------------------------------------------------------------------------
 
-PARTB_SYSCALL_DEFINE mprotect, long, long, long
 # __do_sys_mprotect(start, len, prot): every page of the range must be mapped (else -ENOMEM);
 # then each PTE gets the new rights and its TLB entry is flushed -- a stale writable translation
 # would defeat the point of making the page read-only.
-SYM_FUNC_START_LOCAL __do_sys_mprotect
+SYSCALL_DEFINE3 mprotect, ulong, start, size_t, len, ulong, prot
 	pushq	%rbx
 	pushq	%r12
 	pushq	%r13
@@ -541,7 +541,7 @@ SYM_FUNC_START_LOCAL __do_sys_mprotect
 	popq	%r12
 	popq	%rbx
 	ret
-SYM_FUNC_END __do_sys_mprotect
+SYSCALL_END mprotect
 
 # ---- for the page-fault handler ---------------------------------------------------------------------
 

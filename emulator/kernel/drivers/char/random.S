@@ -6,15 +6,16 @@
 .include "include/generated/asm-offsets.h"
 .include "include/linux/linkage.h"
 .include "include/uapi/asm/errno.h"
-.include "include/partb/partb.h"
+.include "include/linux/fs.h"
+.include "include/uapi/linux/random.h"
+.include "include/asm/syscall_wrapper.h"
 
 .equ GETRANDOM_CHUNK, 64
 
 	.text
 
-PARTB_SYSCALL_DEFINE getrandom, long, long, uint
 # __do_sys_getrandom(ubuf, len, flags) -> bytes written, or -EINVAL / -EFAULT
-SYM_FUNC_START_LOCAL __do_sys_getrandom
+SYSCALL_DEFINE3 getrandom, ptr, ubuf, size_t, len, uint, flags
 	pushq	%rbx
 	pushq	%r12
 	pushq	%r13
@@ -76,4 +77,4 @@ SYM_FUNC_START_LOCAL __do_sys_getrandom
 	popq	%r12
 	popq	%rbx
 	ret
-SYM_FUNC_END __do_sys_getrandom
+SYSCALL_END getrandom

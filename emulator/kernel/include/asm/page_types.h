@@ -28,6 +28,8 @@
 .equ _PAGE_DIRTY,		1 << 6
 .equ _PAGE_NX,			1 << 63
 .equ PTE_PFN_MASK,		0x000ffffffffff000
+# With P=0, bit 8 (GLOBAL's place) marks a PROT_NONE page that still owns its frame.
+.equ _PAGE_PROTNONE,		1 << 8
 
 # __va reg, scratch: physical -> direct-map virtual.   __pa reg, scratch: the reverse.
 .macro __va reg, scratch

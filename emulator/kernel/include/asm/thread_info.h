@@ -30,7 +30,7 @@
 .equ EXIT_TO_USER_MODE_WORK, _TIF_SIGPENDING|_TIF_NOTIFY_RESUME|_TIF_UPROBE|_TIF_NEED_RESCHED|_TIF_PATCH_PENDING|_TIF_NOTIFY_SIGNAL
 
 # SYSCALL_WORK_* bit numbers (thread_info.syscall_work), include/linux/thread_info.h
-.equ SYSCALL_WORK_BIT_SECCOMP,			0	# part B sets it when a filter/strict mode is installed
+.equ SYSCALL_WORK_BIT_SECCOMP,			0	# kernel/seccomp.S sets it when a filter/strict mode is installed
 .equ SYSCALL_WORK_BIT_SYSCALL_TRACEPOINT,	1
 .equ SYSCALL_WORK_BIT_SYSCALL_TRACE,		2	# ptrace: report entry and exit (strace)
 .equ SYSCALL_WORK_BIT_SYSCALL_EMU,		3

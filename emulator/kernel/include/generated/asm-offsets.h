@@ -76,14 +76,13 @@
 .equ TASK_mm_mmap_base,		184	# mm->mmap_base (top-down mmap starts below it)
 .equ TASK_mm_start_stack,	192	# lowest mapped user stack address
 .equ TASK_seccomp_mode,		200	# seccomp.mode: SECCOMP_MODE_*
-.equ TASK_seccomp_filter,	208	# seccomp.filter: newest filter (part B's layout)
+.equ TASK_seccomp_filter,	208	# seccomp.filter: newest filter (kernel/seccomp.S's struct seccomp_filter)
 .equ TASK_blocked,		216	# sigset_t blocked
 .equ TASK_pending_signal,	224	# pending.signal: bitmask of pending signals (bit sig-1)
 .equ TASK_saved_sigmask,	232	# saved_sigmask
-.equ TASK_sighand,		240	# struct sighand_struct * (part B's layout)
-.equ TASK_mm_def_flags,		248	# spare, owned by part B
+.equ TASK_sighand,		240	# struct sighand_struct * (kernel/signal.S)
+.equ TASK_mm_def_flags,		248	# spare
 .equ TASK_ptrace,		256	# PT_PTRACED (1) when a tracer (strace, the debugger) is attached
-.equ TASK_partb,		512	# 512 .. TASK_STRUCT_SIZE-1: free for part B (include/partb/)
 .equ TASK_STRUCT_SIZE,		4096
 
 # ---- struct thread_info: same offsets, Linux's names for asm -----------------------------------

@@ -44,7 +44,7 @@ SYM_FUNC_START_LOCAL syscall_trace_enter
 	movq	TASK_ti_syscall_work(%rax), %r12
 .Lno_ptrace_entry:
 
-	# seccomp: run the filters (part B, kernel/seccomp.S). -1 means do not run the call.
+	# seccomp: run the filters (kernel/seccomp.S). -1 means do not run the call.
 	testq	$SYSCALL_WORK_SECCOMP, %r12
 	jz	.Lno_seccomp
 	xorl	%edi, %edi			# sd = NULL: seccomp reads current's pt_regs itself
@@ -144,7 +144,7 @@ SYM_FUNC_START_LOCAL exit_to_user_mode_loop
 	testq	$(_TIF_SIGPENDING | _TIF_NOTIFY_SIGNAL), %r12
 	jz	.Lno_signal
 	movq	%rbx, %rdi
-	call	arch_do_signal_or_restart	# part B: kernel/signal.S
+	call	arch_do_signal_or_restart	# kernel/signal.S
 .Lno_signal:
 	testq	$_TIF_NOTIFY_RESUME, %r12
 	jz	.Lno_notify_resume

@@ -8,10 +8,10 @@
 # ---------------------------------------------------------------------------------------------
 # WHO DEFINES WHICH HANDLER. Each handler is `long __x64_sys_NAME(const struct pt_regs *regs)`,
 # written with SYSCALL_DEFINEn (include/asm/syscall_wrapper.h).
-#   Part A (file system, this kernel's entry path):
+#   fs/ and the entry path:
 #     __x64_sys_read  __x64_sys_write  __x64_sys_open  __x64_sys_close  __x64_sys_lseek
 #     __x64_sys_pread64  __x64_sys_writev  __x64_sys_openat  __x64_sys_ni_syscall
-#   Part B MUST define (memory, signals, seccomp, process ids, time, exit):
+#   mm/, kernel/ and drivers/char/ (memory, signals, seccomp, process ids, time, exit):
 #     __x64_sys_mmap  __x64_sys_mprotect  __x64_sys_munmap  __x64_sys_brk
 #     __x64_sys_rt_sigaction  __x64_sys_rt_sigprocmask  __x64_sys_rt_sigreturn
 #     __x64_sys_nanosleep  __x64_sys_getpid  __x64_sys_exit  __x64_sys_kill

@@ -80,69 +80,48 @@ SYM_FUNC_START die
 	jmp	.Ldie_hang
 SYM_FUNC_END die
 
+# PRINT_REGS fmt, a, b, c: printk(fmt, regs->a, regs->b, regs->c) with regs in rbx.
+.macro PRINT_REGS fmt, a, b, c
+	leaq	\fmt(%rip), %rdi
+	movq	pt_regs_\a(%rbx), %rsi
+	movq	pt_regs_\b(%rbx), %rdx
+	.ifnb \c
+	movq	pt_regs_\c(%rbx), %rcx
+	.endif
+	call	printk
+.endm
+
+# rdmsrl msr, dest (arch/x86/include/asm/msr.h): dest = the 64-bit MSR, which rdmsr splits
+# into EDX:EAX.
+.macro rdmsrl msr, dest
+	movl	$\msr, %ecx
+	rdmsr
+	shlq	$32, %rdx
+	orq	%rdx, %rax
+	movq	%rax, \dest
+.endm
+
 # void __show_regs(struct pt_regs *regs)
 SYM_FUNC_START __show_regs
 	pushq	%rbx
 	movq	%rdi, %rbx
-	leaq	msg_rip(%rip), %rdi
-	movq	pt_regs_cs(%rbx), %rsi
-	movq	pt_regs_ip(%rbx), %rdx
-	call	printk
-	leaq	msg_rsp(%rip), %rdi
-	movq	pt_regs_ss(%rbx), %rsi
-	movq	pt_regs_sp(%rbx), %rdx
-	movq	pt_regs_flags(%rbx), %rcx
-	call	printk
-	leaq	msg_rax(%rip), %rdi
-	movq	pt_regs_ax(%rbx), %rsi
-	movq	pt_regs_bx(%rbx), %rdx
-	movq	pt_regs_cx(%rbx), %rcx
-	call	printk
-	leaq	msg_rdx(%rip), %rdi
-	movq	pt_regs_dx(%rbx), %rsi
-	movq	pt_regs_si(%rbx), %rdx
-	movq	pt_regs_di(%rbx), %rcx
-	call	printk
-	leaq	msg_rbp(%rip), %rdi
-	movq	pt_regs_bp(%rbx), %rsi
-	movq	pt_regs_r8(%rbx), %rdx
-	movq	pt_regs_r9(%rbx), %rcx
-	call	printk
-	leaq	msg_r10(%rip), %rdi
-	movq	pt_regs_r10(%rbx), %rsi
-	movq	pt_regs_r11(%rbx), %rdx
-	movq	pt_regs_r12(%rbx), %rcx
-	call	printk
-	leaq	msg_r13(%rip), %rdi
-	movq	pt_regs_r13(%rbx), %rsi
-	movq	pt_regs_r14(%rbx), %rdx
-	movq	pt_regs_r15(%rbx), %rcx
-	call	printk
+	PRINT_REGS msg_rip, cs, ip
+	PRINT_REGS msg_rsp, ss, sp, flags
+	PRINT_REGS msg_rax, ax, bx, cx
+	PRINT_REGS msg_rdx, dx, si, di
+	PRINT_REGS msg_rbp, bp, r8, r9
+	PRINT_REGS msg_r10, r10, r11, r12
+	PRINT_REGS msg_r13, r13, r14, r15
 
-	subq	$24, %rsp
-	movl	$MSR_FS_BASE, %ecx
-	rdmsr
-	movl	%eax, %eax
-	shlq	$32, %rdx
-	orq	%rdx, %rax
-	movq	%rax, 0(%rsp)
-	movl	$MSR_GS_BASE, %ecx
-	rdmsr
-	movl	%eax, %eax
-	shlq	$32, %rdx
-	orq	%rdx, %rax
-	movq	%rax, 8(%rsp)
-	movl	$MSR_KERNEL_GS_BASE, %ecx
-	rdmsr
-	movl	%eax, %eax
-	shlq	$32, %rdx
-	orq	%rdx, %rax
-	movq	%rax, %rcx
+	subq	$16, %rsp
+	rdmsrl	MSR_FS_BASE, 0(%rsp)
+	rdmsrl	MSR_GS_BASE, 8(%rsp)
+	rdmsrl	MSR_KERNEL_GS_BASE, %rcx
 	leaq	msg_fs(%rip), %rdi
 	movq	0(%rsp), %rsi
 	movq	8(%rsp), %rdx
 	call	printk
-	addq	$24, %rsp
+	addq	$16, %rsp
 
 	leaq	msg_cs(%rip), %rdi
 	movq	pt_regs_cs(%rbx), %rsi

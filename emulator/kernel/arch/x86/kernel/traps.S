@@ -1,7 +1,7 @@
 # arch/x86/kernel/traps.c -- what each exception does.
 #
 # Every handler is handler(struct pt_regs *regs, unsigned long error_code). A fault in user mode
-# is the program's problem: it gets a signal (force_sig_fault, part B) which is delivered on the
+# is the program's problem: it gets a signal (force_sig_fault, kernel/signal.S) which is delivered on the
 # way out. A fault in kernel mode is either an expected one (a user access with an __ex_table
 # fixup) or a kernel bug: an oops.
 
@@ -9,6 +9,7 @@
 .include "include/generated/asm-offsets.h"
 .include "include/asm/trapnr.h"
 .include "include/uapi/asm/signal.h"
+.include "include/uapi/asm-generic/siginfo.h"
 
 	.section .rodata, "a"
 str_divide_error:	.asciz "divide error"

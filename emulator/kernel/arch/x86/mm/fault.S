@@ -11,6 +11,7 @@
 .include "include/asm/page_types.h"
 .include "include/asm/trapnr.h"
 .include "include/uapi/asm/signal.h"
+.include "include/uapi/asm-generic/siginfo.h"
 
 	.section .rodata, "a"
 msg_null_deref:	.asciz "BUG: kernel NULL pointer dereference, address: %016lx\n"

@@ -35,6 +35,7 @@
 .equ ENAMETOOLONG,	36	# File name too long
 .equ ENOSYS,		38	# Invalid system call number
 .equ EOVERFLOW,		75	# Value too large for defined data type
+.equ EOPNOTSUPP,	95	# Operation not supported on transport endpoint
 
 # Largest errno a syscall may return; IS_ERR_VALUE(x) is (unsigned long)x >= -MAX_ERRNO.
 .equ MAX_ERRNO,		4095

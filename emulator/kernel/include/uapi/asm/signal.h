@@ -1,6 +1,6 @@
-# arch/x86/include/uapi/asm/signal.h, include/uapi/asm-generic/siginfo.h -- signal numbers and
-# the si_code values the fault handlers use. (Part B keeps its own signal structures in
-# include/partb/.)
+# arch/x86/include/uapi/asm/signal.h, include/uapi/asm-generic/signal-defs.h -- signal numbers,
+# sigaction flags and the layout of struct sigaction as rt_sigaction(2) takes it.
+# (siginfo_t and the si_code values: include/uapi/asm-generic/siginfo.h.)
 
 .equ SIGHUP,	1
 .equ SIGINT,	2
@@ -35,17 +35,27 @@
 .equ SIGSYS,	31
 .equ _NSIG,	64
 
-# si_code values
-.equ SI_USER,		0
-.equ SI_KERNEL,		0x80
-.equ SI_TKILL,		-6
-.equ ILL_ILLOPC,	1	# illegal opcode
-.equ ILL_ILLOPN,	2	# illegal operand
-.equ FPE_INTDIV,	1	# integer divide by zero
-.equ FPE_INTOVF,	2
-.equ SEGV_MAPERR,	1	# address not mapped
-.equ SEGV_ACCERR,	2	# invalid permissions for mapped object
-.equ BUS_ADRERR,	2
-.equ TRAP_BRKPT,	1	# breakpoint (int3)
-.equ TRAP_TRACE,	2	# single-step
-.equ SYS_SECCOMP,	1
+# Special handlers and sigprocmask's `how`.
+.equ SIG_DFL,		0	# the default action
+.equ SIG_IGN,		1	# ignore
+.equ SIG_BLOCK,		0
+.equ SIG_UNBLOCK,	1
+.equ SIG_SETMASK,	2
+
+# sa_flags
+.equ SA_SIGINFO,	0x00000004	# the handler takes (sig, siginfo_t *, ucontext *)
+.equ SA_RESTORER,	0x04000000	# sa_restorer is valid: libc's stub that calls rt_sigreturn
+.equ SA_ONSTACK,	0x08000000
+.equ SA_RESTART,	0x10000000	# restart an interrupted syscall instead of -EINTR
+.equ SA_NODEFER,	0x40000000	# do not block the signal while its handler runs
+.equ SA_RESETHAND,	0x80000000	# back to SIG_DFL once delivered
+
+# stack_t.ss_flags (include/uapi/linux/signal.h)
+.equ SS_DISABLE,	2
+
+# struct sigaction as x86-64 user space passes it to rt_sigaction (the kernel's k_sigaction.sa).
+.equ KSA_handler,	0
+.equ KSA_flags,		8
+.equ KSA_restorer,	16
+.equ KSA_mask,		24
+.equ KSA_SIZE,		32
