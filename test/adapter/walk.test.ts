@@ -143,11 +143,14 @@ describe('cat-hostname walk over DAP', () => {
     const second = await stopped(dc, () => dc.continueRequest({ threadId: 1 }));
     assert.equal(second.body.reason, 'breakpoint');
     const retired2 = await value(dc, '$retired');
+    assert.equal(await evaluate(dc, '(char *)&buf'), `0x${(await value(dc, '&buf')).toString(16)} "myhost\\n"`);
     // Reverse continue: back to the first read's breakpoint.
     const back = await stopped(dc, () => dc.reverseContinueRequest({ threadId: 1 }));
     assert.equal(back.body.reason, 'breakpoint');
     assert.equal((await frames(dc))[0].line, READ_SYSCALL);
     assert.ok((await value(dc, '$retired')) < retired2, 'earlier in time');
+    assert.equal(await value(dc, '*(u64 *)&buf'), 0n, 'memory too: the buffer is empty again before the first read');
+    assert.equal((await value(dc, '$cr3')) & 0x1000n, 0x1000n, 'CR3 on the user half of the PGD pair (bit 12)');
 
     // Run to the end: exit status 0, "myhost" on stdout and strace lines in the console.
     await dc.setBreakpointsRequest({ source: { path: CAT }, breakpoints: [] });
