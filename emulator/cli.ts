@@ -12,7 +12,8 @@ import type { Diagnostic, LinkedImage, SourceFile } from './asm/types';
 import { disassembleBlock } from './isa/disasm';
 import { readElf } from './machine/elf';
 import { createMachine } from './machine/machine';
-import type { Machine, MachineOptions, Mitigations, ProgramInput, StopReason } from './machine/api';
+import type { Machine, MachineEvent, MachineOptions, Mitigations, ProgramInput, StopReason } from './machine/api';
+import { syscallName } from './trace/index';
 import { runBareMetal } from './cpu/baremetal';
 
 const USAGE = `usage:
@@ -275,20 +276,13 @@ function cmdRun(argv: string[]): Promise<number> | number {
 
 /** Runs the machine to its end, printing guest output and traces; resolves to our exit status. */
 function runToEnd(machine: Machine, o: RunOptions): Promise<number> {
-  let kernelEntryAt: bigint | undefined;
+  // --trace-ring: one line per crossing; a syscall's ring-0 instruction count is printed when it
+  // returns (SYSRET or IRET), counted from the SYSCALL that entered.
+  let inFlight: { name: string; since: bigint } | undefined;
   machine.on((e) => {
     if (e.kind === 'stdout') (e.fd === 2 ? process.stderr : process.stdout).write(e.bytes);
     else if (e.kind === 'strace' && o.strace) process.stderr.write(e.line + '\n');
-    else if (e.kind === 'ring' && o.traceRing) {
-      const now = machine.cpu.retired;
-      let extra = '';
-      if (e.to === 0) kernelEntryAt = now;
-      else if (kernelEntryAt !== undefined) {
-        extra = `  (${now - kernelEntryAt} instructions in ring 0)`;
-        kernelEntryAt = undefined;
-      }
-      process.stderr.write(`[ring] ${e.how.toUpperCase()} ring ${e.from} -> ring ${e.to} at 0x${e.address.toString(16)}${extra}\n`);
-    }
+    else if (e.kind === 'ring' && o.traceRing) process.stderr.write(describeCrossing(machine, e, () => inFlight, (v) => (inFlight = v)) + '\n');
   });
   return new Promise((done) => {
     const slice = () => {
@@ -323,6 +317,37 @@ function runToEnd(machine: Machine, o: RunOptions): Promise<number> {
     };
     slice();
   });
+}
+
+type RingEvent = Extract<MachineEvent, { kind: 'ring' }>;
+
+/** `[ring] SYSCALL write: ring 3 -> ring 0 at entry_SYSCALL_64 (user rip 0x40100f)` and friends. */
+function describeCrossing(
+  machine: Machine,
+  e: RingEvent,
+  get: () => { name: string; since: bigint } | undefined,
+  set: (v: { name: string; since: bigint } | undefined) => void,
+): string {
+  const where = (addr: bigint) => {
+    const s = machine.symbolAt(addr);
+    const hex = '0x' + addr.toString(16);
+    if (!s) return hex;
+    return s.offset === 0 ? `${s.symbol.name}` : `${s.symbol.name}+0x${s.offset.toString(16)} (${hex})`;
+  };
+  const now = machine.cpu.retired;
+  if (e.how === 'syscall') {
+    const nr = Number(BigInt.asIntN(32, machine.cpu.gpr[0]));
+    const name = syscallName(nr);
+    set({ name, since: now });
+    return `[ring] SYSCALL ${name}: ring ${e.from} -> ring ${e.to} at ${where(e.address)} (user rip 0x${machine.cpu.gpr[1].toString(16)})`;
+  }
+  let line = `[ring] ${e.how.toUpperCase()}: ring ${e.from} -> ring ${e.to} at ${where(e.address)}`;
+  const pending = get();
+  if (e.to === 3 && pending) {
+    line += ` -- ${pending.name} spent ${now - pending.since} instructions in ring 0`;
+    set(undefined);
+  }
+  return line;
 }
 
 const SIGNALS: Record<string, number> = {
