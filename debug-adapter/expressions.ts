@@ -71,6 +71,9 @@ export interface Value {
   loc?: Location;
   /** show the decimal as signed even though the type is unsigned (registers) */
   displaySigned?: boolean;
+  /** why the bytes at `loc` do not hold a meaningful value (a pt_regs field not yet pushed):
+   *  shown as "<why>", and an error if used in arithmetic */
+  unavailable?: string;
 }
 
 /** What evaluation needs from the stopped machine. */
@@ -87,6 +90,9 @@ export interface EvalContext {
   symbol(name: string): { address: bigint; size: number; type: string; absolute?: boolean } | undefined;
   /** the current task's pt_regs address */
   ptRegsAddress(): bigint | undefined;
+  /** why the current pt_regs field at byte `offset` holds no saved value ('not yet pushed',
+   *  'no syscall in progress'), or undefined when it does */
+  ptRegsField?(offset: number): string | undefined;
   /** "<sym+0x12>" for code/data addresses, if known */
   describeAddress?(address: bigint): string | undefined;
 }
@@ -317,6 +323,7 @@ function load(ctx: EvalContext, type: CType, loc: Location): bigint {
 }
 
 function scalar(v: Value, what: string): bigint {
+  if (v.unavailable) throw new EvalError(`${what}: the value is ${v.unavailable}`);
   if (v.type.kind === 'struct') throw new EvalError(`${what}: a struct ${v.type.name} is not a number (pick a field, e.g. ->ax)`);
   if (v.type.kind === 'void') throw new EvalError(`${what}: a void value is not a number`);
   return v.value;
@@ -357,7 +364,7 @@ export function evaluateNode(n: Node, ctx: EvalContext): Value {
       const v = evaluateNode(n.e, ctx);
       if (n.type.kind === 'struct') throw new EvalError(`cannot cast to struct ${n.type.name}; cast to a pointer ((struct pt_regs *)addr)`);
       if (n.type.kind === 'void') return { type: VOID, value: 0n };
-      const raw = v.type.kind === 'int' ? asSigned(v.value, v.type) & MASK64 : scalar(v, 'cast');
+      const raw = v.type.kind === 'int' ? asSigned(scalar(v, 'cast'), v.type) & MASK64 : scalar(v, 'cast');
       return { type: n.type, value: truncate(raw, n.type) };
     }
     case 'unary': {
@@ -450,7 +457,10 @@ export function evaluateNode(n: Node, ctx: EvalContext): Value {
       const field = PT_REGS_ALIASES[n.field] ?? n.field;
       const f = PT_REGS_FIELDS.find(([name]) => name === field);
       if (!f) throw new EvalError(`struct pt_regs has no field '${n.field}' (fields: ${PT_REGS_FIELDS.map(([x]) => x).join(', ')})`);
-      return { ...memValue(ctx, U64, structAddr + BigInt(f[1])), displaySigned: true };
+      const v: Value = { ...memValue(ctx, U64, structAddr + BigInt(f[1])), displaySigned: true };
+      const why = structAddr === ctx.ptRegsAddress() ? ctx.ptRegsField?.(f[1]) : undefined;
+      if (why) v.unavailable = why;
+      return v;
     }
     case 'index': {
       const base = evaluateNode(n.e, ctx);
@@ -483,7 +493,7 @@ export function assign(ctx: EvalContext, target: Value, v: bigint): Value {
     const size = typeSize(target.type);
     if (!ctx.writeMemory(loc.address, leBytes(v, size))) throw new EvalError(`cannot write memory at 0x${loc.address.toString(16)} (not mapped)`);
   }
-  return { ...target, value: load(ctx, target.type, loc) };
+  return { ...target, value: load(ctx, target.type, loc), unavailable: undefined };
 }
 
 function resolveName(name: string, sigil: '' | '$' | '%', ctx: EvalContext): Value {
@@ -562,16 +572,43 @@ export function readCString(ctx: EvalContext, address: bigint, max = 256): strin
   return quoteBytes(out, true);
 }
 
-export function formatInt(v: bigint, type: CType, displaySigned = false): string {
+/** Negative numbers this close to zero (errno values, -1) are shown signed; see formatInt. */
+const SMALL_NEGATIVE = -(1n << 16n);
+/** The canonical upper half: kernel addresses. */
+const UPPER_HALF = 0xffff800000000000n;
+
+/**
+ * Hex, then a decimal only where it tells something. One rule for Variables, Watch, hover and
+ * the REPL:
+ * - explicitly signed C types (s64, long, int casts): the signed decimal at the type's width;
+ * - a small negative number at the value's width (-65536..-1: errno results, -1): signed, e.g.
+ *   rax = 0xffffffffffffffda (-38);
+ * - a 64-bit value that looks like an address (canonical upper half, or mapped in the current
+ *   page tables when `isMapped` is given): no decimal at all (its decimal means nothing);
+ * - anything else: the unsigned decimal.
+ */
+export function formatInt(v: bigint, type: CType, displaySigned = false, isMapped?: (address: bigint) => boolean): string {
   const size = type.kind === 'int' ? type.size : 8;
   const u = v & ((1n << BigInt(size * 8)) - 1n);
-  const signed = (type.kind === 'int' && type.signed) || displaySigned;
-  const dec = signed ? asSigned(u, int(size as 1 | 2 | 4 | 8, true, '')) : u;
-  return `0x${u.toString(16)} (${dec.toString()})`;
+  const hex = `0x${u.toString(16)}`;
+  const signed = asSigned(u, int(size as 1 | 2 | 4 | 8, true, ''));
+  if (type.kind === 'int' && type.signed) return `${hex} (${signed})`;
+  if (signed < 0n && signed >= SMALL_NEGATIVE && (displaySigned || size === 8)) return `${hex} (${signed})`;
+  if (size === 8 && (u >= UPPER_HALF || (u >= 0x1000n && isMapped?.(u)))) return hex;
+  return `${hex} (${u})`;
+}
+
+/** True when the byte at `address` can be read (through the current page tables). */
+export function mappedIn(ctx: EvalContext): (address: bigint) => boolean {
+  return (a) => {
+    const b = ctx.readMemory(a, 1)[0];
+    return b !== null && b !== undefined;
+  };
 }
 
 /** The text DAP shows for a value. */
 export function formatValue(v: Value, ctx: EvalContext): string {
+  if (v.unavailable) return `<${v.unavailable}>`;
   const t = v.type;
   switch (t.kind) {
     case 'void': return 'void';
@@ -586,7 +623,7 @@ export function formatValue(v: Value, ctx: EvalContext): string {
     }
     case 'int': {
       if (v.loc?.kind === 'flag') return v.value.toString();
-      const s = formatInt(v.value, t, v.displaySigned);
+      const s = formatInt(v.value, t, v.displaySigned, mappedIn(ctx));
       const sym = t.size === 8 ? ctx.describeAddress?.(v.value) : undefined;
       return sym ? `${s} ${sym}` : s;
     }

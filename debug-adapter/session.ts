@@ -16,7 +16,7 @@ import { describeUserFault, idtVector } from './faults';
 import { AddressBreakpoint, BreakpointManager, EXCEPTION_FILTERS, FilterId, parseSyscallSet, validateHitCondition } from './breakpoints';
 import { Outcome, Runner, ExceptionDetails } from './runner';
 import { WalkedFrame, walkStack } from './stack';
-import { Granularity, stepBack, stepInto, stepOut, stepOver } from './stepping';
+import { Granularity, depthAfterStep, stepBack, stepInto, stepOut, stepOver } from './stepping';
 import { VariableStore, scopes, setVariable, variableAddress, variables } from './variables';
 import { EvalError, Value, assign, evaluate, formatValue, parse } from './expressions';
 import { disassemble, parseAddress, readMemory, writeMemory } from './memory';
@@ -44,6 +44,9 @@ function kernelKey(sources: SourceFile[]): string {
   }
   return `${sources.length}-${h.toString(16)}-${g.toString(16)}`;
 }
+
+/** Assembler errors listed in a failed launch's message (the rest go to the Debug Console). */
+const SHOWN_DIAGNOSTICS = 3;
 
 /** Instructions the kernel may take to boot before the user program's first instruction. */
 const BOOT_BUDGET = 50_000_000;
@@ -173,7 +176,7 @@ export class RingstepSession extends DebugSession {
     next: (a, r) => this.next(a, r),
     stepIn: (a, r) => this.stepIn(a, r),
     stepOut: (a, r) => this.resume(r, () => stepOut(this.target!, this.runner!), 'step', a),
-    stepBack: (a, r) => { const g = this.granularity(a); this.resume(r, () => stepBack(this.target!, this.runner!, g), 'step', a, true, INNER); },
+    stepBack: (a, r) => this.stepBack(a, r),
     reverseContinue: (a, r) => this.resume(r, () => this.runner!.reverseUntil(), 'step', a, true),
     pause: () => this.pause(),
     exceptionInfo: () => this.exceptionInfo(),
@@ -322,10 +325,17 @@ export class RingstepSession extends DebugSession {
       kernelCache.set(key, machine.kernelImage);
       this.host.kernelImages?.save(key, machine.kernelImage).catch(() => undefined);
     }
-    if (machine.diagnostics.some((d) => d.severity === 'error')) {
-      const lines = machine.diagnostics.filter((d) => d.severity === 'error').slice(0, 20)
-        .map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`);
-      throw new LaunchError(`the program does not assemble:\n${lines.join('\n')}`);
+    const errors = machine.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      // The launch error becomes a modal dialog: keep it short, and put the full list in the
+      // Debug Console.
+      const lines = errors.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`);
+      const inKernel = (file: string) => kernelFiles.some((f) => f.name === file);
+      const what = errors.every((d) => inKernel(d.file)) ? 'the kernel' : 'the program';
+      this.emitOutput(`${what} does not assemble: ${errors.length} error${errors.length === 1 ? '' : 's'}\n${lines.join('\n')}\n`, 'stderr');
+      this.flushOutput();
+      const more = lines.length > SHOWN_DIAGNOSTICS ? `\nand ${lines.length - SHOWN_DIAGNOSTICS} more (all of them are in the Debug Console)` : '';
+      throw new LaunchError(`${what} does not assemble:\n${lines.slice(0, SHOWN_DIAGNOSTICS).join('\n')}${more}`);
     }
     if (this.runner) this.runner.generation++;
     this.machine = machine;
@@ -606,7 +616,18 @@ export class RingstepSession extends DebugSession {
       this.resume(response, async () => ({ kind: 'goal' }), 'step', args, false, depth + 1);
       return;
     }
-    this.resume(response, () => stepInto(t, this.runner!, g), 'step', args, false, INNER);
+    const shown = g === 'instruction' ? INNER : () => depthAfterStep(t, chain, depth);
+    this.resume(response, () => stepInto(t, this.runner!, g), 'step', args, false, shown);
+  }
+
+  /** Step Back: by line, to the previous line as shown at the same macro depth. */
+  private stepBack(args: Record<string, unknown>, response: DebugProtocol.Response): void {
+    const g = this.granularity(args);
+    const t = this.requireStopped();
+    const chain = t.chain(t.cpu.rip);
+    const at = this.shown;
+    const shown = g === 'instruction' ? INNER : () => depthAfterStep(t, chain, at);
+    this.resume(response, () => stepBack(t, this.runner!, g, at), 'step', args, true, shown);
   }
 
   private pause(): void {
@@ -965,9 +986,22 @@ export class RingstepSession extends DebugSession {
     return { scopes: scopes(this.store, t, frame.kind === 'frame' ? frame.ring : undefined) };
   }
 
+  /** the store generation (stop) in which an expired reference was last logged */
+  private expiredLogged = -1;
+
   private variables(args: Record<string, unknown>): DebugProtocol.VariablesResponse['body'] {
     const t = this.requireStopped();
-    return { variables: variables(this.store, t, int(args, 'variablesReference')) };
+    const ref = int(args, 'variablesReference');
+    if (this.store.expired(ref)) {
+      // VS Code asks again for references of the previous stop when a pane is (un)folded after a
+      // step; an error would pop up a toast. Their values are gone: answer with nothing.
+      if (this.expiredLogged !== this.store.generation) {
+        this.expiredLogged = this.store.generation;
+        this.console(`[ringstep] variables reference ${ref} is from an earlier stop (they expire when the program runs); answered with an empty list`);
+      }
+      return { variables: [] };
+    }
+    return { variables: variables(this.store, t, ref) };
   }
 
   private doSetVariable(args: Record<string, unknown>): DebugProtocol.SetVariableResponse['body'] {
@@ -985,7 +1019,7 @@ export class RingstepSession extends DebugSession {
     if (v.type.kind === 'struct') body.variablesReference = this.store.add({ kind: 'ptregs', address: v.value, fromExpression: expression === 'pt_regs' ? undefined : `&${expression}` });
     else if (v.type.kind === 'ptr' && v.type.to.kind === 'struct') body.variablesReference = this.store.add({ kind: 'ptregs', address: v.value, fromExpression: `(struct pt_regs *)0x${v.value.toString(16)}` });
     else if (v.type.kind === 'array') body.variablesReference = this.store.add({ kind: 'array', address: v.value, length: v.type.length, expression });
-    if (v.type.kind !== 'func' && v.value >= 0x1000n && t.isMapped(v.value)) body.memoryReference = `0x${v.value.toString(16)}`;
+    if (v.type.kind !== 'func' && !v.unavailable && v.value >= 0x1000n && t.isMapped(v.value)) body.memoryReference = `0x${v.value.toString(16)}`;
     else if (v.loc?.kind === 'mem') body.memoryReference = `0x${v.loc.address.toString(16)}`;
     return body;
   }

@@ -11,7 +11,8 @@
 
 import { macrotask } from './yield';
 import type { Outcome, Runner } from './runner';
-import type { Depth, Target } from './target';
+import { INNER } from './target';
+import type { Depth, SourceLine, Target } from './target';
 import { walkStack } from './stack';
 
 export type Granularity = 'line' | 'instruction' | 'statement';
@@ -95,19 +96,47 @@ export async function stepOut(t: Target, r: Runner): Promise<Outcome> {
   return r.runUntil((at) => at === ret && cpu.gpr[4] === sp);
 }
 
-export async function stepBack(t: Target, r: Runner, granularity: Granularity): Promise<Outcome> {
+/**
+ * The macro-expansion depth a line step shows where it ends: the first level at which the new
+ * location's chain of lines differs from the one shown before the step. Arriving at a macro
+ * invocation from a plain line shows the invocation line (Step Into again opens it); moving
+ * between lines of one macro body keeps showing the body.
+ */
+export function depthAfterStep(t: Target, before: SourceLine[], shown: Depth): Depth {
+  const after = t.chain(t.cpu.rip);
+  const seen = before.slice(0, Math.min(shown, before.length - 1) + 1);
+  let common = 0;
+  while (common < seen.length && common < after.length && seen[common].file === after[common].file && seen[common].line === after[common].line) common++;
+  return Math.max(0, Math.min(common, after.length - 1));
+}
+
+/** Identity of the line shown at `depth`: the chain of invocation lines down to it. */
+function lineAtDepth(t: Target, depth: Depth): string {
+  const c = t.chain(t.cpu.rip);
+  if (!c.length) return `@${t.cpu.rip}`;
+  return c.slice(0, Math.min(depth, c.length - 1) + 1).map((x) => `${x.file}:${x.line}`).join(' > ');
+}
+
+/**
+ * Step Back. By line it goes to the first instruction of the previous line as shown at the same
+ * macro depth: from the line after a macro invocation, back to the invocation line (the start of
+ * the whole expansion), not into the macro's last body line.
+ */
+export async function stepBack(t: Target, r: Runner, granularity: Granularity, shown: Depth = INNER): Promise<Outcome> {
   const m = t.machine;
   if (granularity === 'instruction') {
     if (!m.undo()) return { kind: 'stop', reason: 'step', description: 'reached the start of the recorded history' };
     return r.checkData(true) ?? { kind: 'goal' };
   }
-  // Back to the start of the previous line: undo until the line changes, then keep undoing while
-  // the line stays the same; one undo too far is redone by executing forward again.
-  const key = t.lineKey(t.cpu.rip, 'into');
-  let o = await r.reverseUntil(() => t.lineKey(t.cpu.rip, 'into') !== key);
+  // Undo until the shown line changes, then keep undoing while the previous line (at the depth
+  // where it differs) stays the same; one undo too far is redone by executing forward again.
+  const before = t.chain(t.cpu.rip);
+  const key = lineAtDepth(t, shown);
+  let o = await r.reverseUntil(() => lineAtDepth(t, shown) !== key);
   if (done(o)) return o;
-  const prev = t.lineKey(t.cpu.rip, 'into');
-  o = await r.reverseUntil(() => t.lineKey(t.cpu.rip, 'into') !== prev);
+  const depth = depthAfterStep(t, before, shown);
+  const prev = lineAtDepth(t, depth);
+  o = await r.reverseUntil(() => lineAtDepth(t, depth) !== prev);
   if (o.kind === 'goal') {
     r.replaying = true; // went one past the start of the line: replay it
     try { r.stepInstruction(); } finally { r.replaying = false; }

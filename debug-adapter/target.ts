@@ -31,6 +31,14 @@ export interface Boundary {
   retired: bigint;
 }
 
+/** Where pt_regs is and which of its fields (by byte offset) hold saved values; `why` says why
+ *  the others do not ('not yet pushed', 'no syscall in progress'). */
+export interface PtRegsLiveness {
+  address?: bigint;
+  pushed: (offset: number) => boolean;
+  why?: string;
+}
+
 interface RingRecord extends Boundary {
   to: number;
 }
@@ -107,6 +115,46 @@ export class Target {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Which fields of the current task's pt_regs hold this entry's saved values. In ring 3 none do:
+   * no system call (or exception) is in flight and the frame only holds the previous one's
+   * leftovers. In ring 0, on the way in (before PUSH_AND_CLEAR_REGS completes) a field is saved
+   * once RSP has come down to its address; on the way out (POP_REGS and after) the whole frame is
+   * still the one being restored.
+   */
+  ptRegsLiveness(): PtRegsLiveness {
+    const pt = this.ptRegs();
+    if (pt === undefined) return { pushed: () => false, why: 'no task stack yet' };
+    const cpu = this.machine.cpu;
+    if (cpu.cpl !== 0) return { address: pt, pushed: () => false, why: 'no syscall in progress' };
+    if (this.inExitPath(cpu.rip)) return { address: pt, pushed: () => true };
+    const rsp = cpu.gpr[RSP];
+    // Right after SYSCALL the stack is still the user's: nothing is pushed yet.
+    if (rsp < KERNEL_SPACE) return { address: pt, pushed: () => false, why: 'not yet pushed' };
+    const onTaskStack = rsp <= pt + 168n && rsp + 0x8000n > pt;
+    if (!onTaskStack) return { address: pt, pushed: () => true };
+    return { address: pt, pushed: (off) => pt + BigInt(off) >= rsp, why: 'not yet pushed' };
+  }
+
+  private exitRanges?: [bigint, bigint][];
+
+  /** The kernel's return-to-user code, which pops pt_regs rather than pushing it. */
+  private inExitPath(rip: bigint): boolean {
+    if (!this.exitRanges) {
+      const m = this.machine;
+      const ranges: [bigint, bigint][] = [];
+      const fn = (name: string) => m.symbolByName(name);
+      const sysret = fn('syscall_return_via_sysret'), entry = fn('entry_SYSCALL_64');
+      if (sysret && entry && entry.size > 0) ranges.push([sysret.address, entry.address + BigInt(entry.size)]);
+      for (const name of ['swapgs_restore_regs_and_return_to_usermode', 'restore_regs_and_return_to_kernel']) {
+        const f = fn(name);
+        if (f && f.size > 0) ranges.push([f.address, f.address + BigInt(f.size)]);
+      }
+      this.exitRanges = ranges;
+    }
+    return this.exitRanges.some(([a, b]) => rip >= a && rip < b);
   }
 
   // ---- memory ----
@@ -250,6 +298,10 @@ export class Target {
         return s ? { address: s.address, size: s.size, type: s.type, absolute: s.section === '*ABS*' } : undefined;
       },
       ptRegsAddress: () => this.ptRegs(),
+      ptRegsField: (offset) => {
+        const live = this.ptRegsLiveness();
+        return live.pushed(offset) ? undefined : live.why ?? 'not saved';
+      },
       describeAddress: (a) => (a >= 0x1000n ? this.describeAddress(a) : undefined),
     };
   }

@@ -6,7 +6,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GPR64, MSR, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS } from '../emulator/cpu/state';
 import { formatResult, formatSyscall } from '../emulator/trace/strace';
 import { SIGNATURES, syscallName } from '../emulator/trace/syscalls';
-import { KERNEL_SPACE, Target } from './target';
+import { Target } from './target';
 import { EvalError, PT_REGS_FIELDS, U64, evaluate, formatInt } from './expressions';
 import { FLAG_BITS, describeFlags, readRegister, writeFlag, writeRegister } from './registers';
 
@@ -27,19 +27,33 @@ export type Container =
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
-/** Hands out variablesReference numbers; reset at every stop. */
+/**
+ * Hands out variablesReference numbers, valid until the next stop. Numbers keep growing across
+ * stops, so a reference from an earlier stop (VS Code asks for those when a pane is unfolded
+ * after a step) is recognised as expired instead of naming some other variable of this stop.
+ */
 export class VariableStore {
   private items: Container[] = [];
+  /** references up to this one belong to earlier stops */
+  private expiredUpTo = 0;
+  /** counts resets: one per stop */
+  generation = 0;
 
   reset(): void {
+    this.expiredUpTo += this.items.length;
     this.items = [];
+    this.generation++;
   }
   add(c: Container): number {
     this.items.push(c);
-    return this.items.length; // references start at 1
+    return this.expiredUpTo + this.items.length; // references start at 1
   }
   get(ref: number): Container | undefined {
-    return Number.isInteger(ref) && ref >= 1 ? this.items[ref - 1] : undefined;
+    return Number.isInteger(ref) && ref > this.expiredUpTo ? this.items[ref - this.expiredUpTo - 1] : undefined;
+  }
+  /** True for a reference handed out before the last stop. */
+  expired(ref: number): boolean {
+    return Number.isInteger(ref) && ref >= 1 && ref <= this.expiredUpTo;
   }
 }
 
@@ -67,7 +81,7 @@ export function scopes(store: VariableStore, t: Target, frameRing?: 0 | 3): Debu
 function intVar(t: Target, name: string, value: bigint, evaluateName?: string, extra: Partial<DebugProtocol.Variable> = {}): DebugProtocol.Variable {
   const sym = value >= 0x1000n ? t.describeAddress(value) : undefined;
   const v: DebugProtocol.Variable = {
-    name, value: formatInt(value, U64, true) + (sym ? ` ${sym}` : ''), type: 'u64', variablesReference: 0, ...extra,
+    name, value: formatInt(value, U64, true, (a) => t.isMapped(a)) + (sym ? ` ${sym}` : ''), type: 'u64', variablesReference: 0, ...extra,
   };
   if (evaluateName) v.evaluateName = evaluateName;
   // Registers and fields holding a mapped address can be opened in the memory view.
@@ -75,18 +89,12 @@ function intVar(t: Target, name: string, value: bigint, evaluateName?: string, e
   return v;
 }
 
-/** Where the current task's pt_regs is, and which of its fields the entry code has pushed so far. */
+/** Where the current task's pt_regs is, and which of its fields hold saved values (an explicit
+ *  address other than the current task's frame is taken as a complete frame). */
 export function ptRegsState(t: Target, address?: bigint): { address?: bigint; pushed: (offset: number) => boolean; note?: string } {
-  const cpu = t.cpu;
-  const pt = address ?? t.ptRegs();
-  if (pt === undefined) return { pushed: () => false, note: 'no task stack yet' };
-  if (address !== undefined || cpu.cpl !== 0) return { address: pt, pushed: () => true };
-  const rsp = cpu.gpr[4];
-  // Right after SYSCALL the stack is still the user's: nothing is pushed yet.
-  if (rsp < KERNEL_SPACE) return { address: pt, pushed: () => false };
-  const onTaskStack = rsp <= pt + 168n && rsp + 0x8000n > pt;
-  if (!onTaskStack) return { address: pt, pushed: () => true }; // exit path on the trampoline stack
-  return { address: pt, pushed: (off) => pt + BigInt(off) >= rsp };
+  const live = t.ptRegsLiveness();
+  if (address !== undefined && address !== live.address) return { address, pushed: () => true };
+  return { address: live.address, pushed: live.pushed, note: live.why };
 }
 
 export function variables(store: VariableStore, t: Target, ref: number): DebugProtocol.Variable[] {
@@ -143,6 +151,13 @@ export function variables(store: VariableStore, t: Target, ref: number): DebugPr
       const st = ptRegsState(t, c.address);
       if (st.address === undefined) return [{ name: 'pt_regs', value: `(unavailable: ${st.note})`, variablesReference: 0 }];
       const base = st.address;
+      if (st.note === 'no syscall in progress') {
+        // In ring 3 the frame only holds the previous entry's leftovers: say so instead.
+        return [
+          { name: '@address', value: hex(base), variablesReference: 0, memoryReference: hex(base) },
+          { name: 'pt_regs', value: '(not live: no syscall in progress; the kernel saves the user registers here at the next entry)', variablesReference: 0 },
+        ];
+      }
       const prefix = c.fromExpression ? `(${c.fromExpression})->` : 'pt_regs->';
       const out: DebugProtocol.Variable[] = [
         { name: '@address', value: `${hex(base)} (top of the task's kernel stack - 168)`, variablesReference: 0, memoryReference: hex(base) },
@@ -150,7 +165,7 @@ export function variables(store: VariableStore, t: Target, ref: number): DebugPr
       for (const [field, off] of PT_REGS_FIELDS) {
         const addr = base + BigInt(off);
         if (!st.pushed(off)) {
-          out.push({ name: field, value: '(not yet pushed)', variablesReference: 0, evaluateName: `${prefix}${field}` });
+          out.push({ name: field, value: `(${st.note ?? 'not saved'})`, variablesReference: 0, evaluateName: `${prefix}${field}` });
           continue;
         }
         const v = t.readU64(addr);

@@ -28,7 +28,7 @@ import { decode } from '../isa/decode';
 import { CpuFault, CpuState, SEG_FS, SEG_GS, Vec, type LinearMemory, type PortIO, type Size } from './state';
 import { MASK as ALU_MASK } from './alu';
 import { isSystemInstruction, type CodeWatchingMemory, type NumberAddressedMemory, type SystemOps } from './system-ops';
-import { HANDLERS, systemFallback, type Handler } from './exec';
+import { condition as conditionHolds, HANDLERS, systemFallback, type Handler } from './exec';
 import { specialize } from './exec-fast';
 
 export type StepOutcome =
@@ -45,6 +45,7 @@ export type StepOutcome =
 const MASK = ALU_MASK;
 const RIP_BASE = RIP;
 const FS = SEG_FS, GS = SEG_GS;
+const condition = conditionHolds;
 
 const OK: StepOutcome = Object.freeze({ kind: 'ok' });
 const HALTED: StepOutcome = Object.freeze({ kind: 'halted' });
@@ -63,6 +64,59 @@ interface Decoded {
   gen: number;
   fall: Decoded | undefined;
   taken: Decoded | undefined;
+  /** how the block runner may use this instruction (see BlockRole) */
+  role: BlockRole;
+  /** for CondJump and Jump: the branch target; for CondJump: the condition code */
+  target: bigint;
+  cc: number;
+  /** the straight-line run of decodes starting here (see Cpu.run), valid while blockGen equals
+   *  the CPU's codeGen */
+  block: Decoded[] | undefined;
+  blockGen: number;
+  /** the block stopped at an address not decoded yet: build it again once its end is reached */
+  blockOpen: boolean;
+  /** index in the block of the CondJump or Jump that goes back to the block's head (the block
+   *  then loops on itself without leaving runBlock), or -1 */
+  blockLoop: number;
+}
+
+/**
+ * A block is a run of cached decodes on one page that Cpu.run executes without the
+ * per-instruction bookkeeping of step(): no link lookups, no RIP store, no TF/halt checks. Only
+ * instructions that cannot change CPL, TF/RF, or read RIP from the state may be in one. It follows
+ * direct jumps and the fall-through side of conditional jumps (a taken one leaves the block), so a
+ * small loop becomes one block; other branches end it.
+ */
+const enum BlockRole {
+  /** never in a block: system instructions, POPF (TF), REP strings (re-execute themselves), ... */
+  Excluded = 0,
+  /** falls through to the next instruction */
+  Straight = 1,
+  /** may transfer control: ends its block */
+  Branch = 2,
+  /** jcc to a fixed canonical target: evaluated by the block runner, leaves the block when taken */
+  CondJump = 3,
+  /** jmp to a fixed canonical target: the block continues there */
+  Jump = 4,
+}
+
+const BRANCH_OPS: ReadonlySet<string> = new Set(['jcc', 'jmp', 'call', 'ret', 'loop', 'loopcc', 'jrcxz']);
+const EXCLUDED_OPS: ReadonlySet<string> = new Set(['popf', 'rdtscp', 'ud2']);
+/** longest block (a bound on how far a run may overshoot nothing: blocks never exceed the budget) */
+const MAX_BLOCK = 64;
+
+function blockRole(insn: Instruction, system: boolean): BlockRole {
+  if (system || insn.rep !== null || EXCLUDED_OPS.has(insn.op)) return BlockRole.Excluded;
+  if (!BRANCH_OPS.has(insn.op)) return BlockRole.Straight;
+  const t = insn.operands[0];
+  if ((insn.op === 'jcc' || insn.op === 'jmp') && insn.operands.length === 1 && t.kind === 'rel' && isCanonical(t.target)) {
+    return insn.op === 'jcc' ? BlockRole.CondJump : BlockRole.Jump;
+  }
+  return BlockRole.Branch;
+}
+
+function isCanonical(a: bigint): boolean {
+  return a <= 0x7fffffffffffn || (a >= 0xffff800000000000n && a <= 0xffffffffffffffffn);
 }
 
 /** The decodes of one 4 KiB linear page, and the CPL their fetch permission was checked at. */
@@ -137,8 +191,12 @@ export class Cpu {
   private readonly cache = new Map<bigint, CodePage>();
   /** the CPL at which the linked decodes were last fetch-checked (see step) */
   private fetchCpl = -1;
-  /** cache generation: bumped by invalidateCode(), see Decoded */
+  /** cache generation: bumped by invalidateCode() and privilege changes, see Decoded */
   private gen = 0;
+  /** bumped by invalidateCode() only: blocks built at an older codeGen are stale */
+  private codeGen = 0;
+  /** the outcome of the last runBlock() */
+  private blockOutcome: StepOutcome = OK;
   /** the instruction executed last (its links predict the next one) */
   private prev: Decoded | undefined = undefined;
   /** the page the last lookup hit (straight-line code stays on one page) */
@@ -257,11 +315,151 @@ export class Cpu {
     let steps = 0;
     let outcome: StepOutcome = OK;
     while (steps < maxSteps) {
-      outcome = this.step();
-      steps++;
+      const head = this.blockHere();
+      if (head !== undefined && head.block!.length <= maxSteps - steps) {
+        steps += this.runBlock(head, maxSteps - steps);
+        outcome = this.blockOutcome;
+      } else {
+        outcome = this.step();
+        steps++;
+      }
       if (outcome !== OK || this.stopRequested) break;
     }
     return { outcome, steps };
+  }
+
+  /**
+   * The block starting at RIP when the fast block path applies: the CPU is not halted, neither TF
+   * nor RF is set, the CPL is the one the decodes were checked at, and the previous instruction's
+   * link leads to a current decode (otherwise step() runs and re-establishes the links).
+   */
+  private blockHere(): Decoded | undefined {
+    const st = this.st;
+    const prev = this.prev;
+    if (prev === undefined || st.halted || (st.rflags & TF_RF) !== 0 || st.cpl !== this.fetchCpl) return undefined;
+    const rip = st.rip;
+    const d = rip === prev.next ? prev.fall : prev.taken;
+    if (d === undefined || d.gen !== this.gen || d.insn.address !== rip) return undefined;
+    if (d.blockGen !== this.codeGen) this.buildBlock(d);
+    const b = d.block;
+    return b !== undefined && b.length > 0 ? d : undefined;
+  }
+
+  /**
+   * Collects the block starting at `head` from decodes already in the cache (nothing is fetched or
+   * decoded here, so building has no side effect on the guest): it stops before an excluded
+   * instruction, after a branch, at the end of the page, or at an address not decoded yet (then the
+   * block is open: built again after a run reaches its end, when step() will have decoded further).
+   */
+  private buildBlock(head: Decoded): void {
+    const list: Decoded[] = [];
+    const page = this.lastPage !== undefined && this.lastPageNum === head.insn.address >> PAGE_SHIFT ? this.lastPage : this.cache.get(head.insn.address >> PAGE_SHIFT);
+    let open = false;
+    let loop = -1;
+    const headAddress = head.insn.address;
+    let d: Decoded | undefined = head;
+    while (d !== undefined && list.length < MAX_BLOCK) {
+      if (d.role === BlockRole.Excluded) break;
+      list.push(d);
+      if (d.role === BlockRole.Branch) break;
+      if ((d.role === BlockRole.Jump || d.role === BlockRole.CondJump) && d.target === headAddress) {
+        loop = list.length - 1;
+        break;
+      }
+      const next: bigint = d.role === BlockRole.Jump ? d.target : d.next;
+      const off: bigint = next - (head.insn.address & ~PAGE_OFFSET);
+      if (off >= 0x1000n || off < 0n || page === undefined || page.cpl !== this.fetchCpl) break;
+      const n: Decoded | undefined = page.slots[Number(off)];
+      if (n === undefined) {
+        open = true;
+        break;
+      }
+      d = n;
+    }
+    head.block = list;
+    head.blockGen = this.codeGen;
+    head.blockOpen = open;
+    head.blockLoop = loop;
+  }
+
+  /**
+   * Executes a block (again and again while it loops back to its head and `budget`, at least the
+   * block's length, allows a whole further pass); returns how many instructions retired and leaves
+   * the outcome in blockOutcome. Same effects as step() for each instruction: RIP, RFLAGS and the retired count
+   * are exact at a fault, and a code write inside the block ends it after the writing instruction.
+   */
+  private runBlock(head: Decoded, budget: number): number {
+    const block = head.block!;
+    const loop = head.blockLoop;
+    const st = this.st;
+    const codeGen = this.codeGen;
+    this.trapping = false;
+    this.prev = undefined;
+    const n = block.length;
+    let i = 0;
+    /** instructions retired by the passes before the current one */
+    let done = 0;
+    let flagsBefore = 0;
+    let d: Decoded = block[0];
+    try {
+      while (i < n) {
+        d = block[i];
+        flagsBefore = st.rflags;
+        const role = d.role;
+        if (role === BlockRole.CondJump) {
+          st.retiredCount++;
+          i++;
+          if (condition(flagsBefore, d.cc)) {
+            this.nextRip = d.target;
+            if (i - 1 === loop && done + 2 * n <= budget) {
+              done += n;
+              i = 0;
+              continue;
+            }
+            break;
+          }
+          this.nextRip = d.next;
+          continue;
+        }
+        if (role === BlockRole.Jump) {
+          st.retiredCount++;
+          i++;
+          this.nextRip = d.target;
+          if (i - 1 === loop && done + 2 * n <= budget) {
+            done += n;
+            i = 0;
+          }
+          continue;
+        }
+        this.nextRip = d.next;
+        d.exec(this, d.insn);
+        st.retiredCount++;
+        i++;
+        if (this.codeGen !== codeGen) break; // the block's own code may have changed
+      }
+    } catch (e) {
+      this.current = null;
+      if (!(e instanceof CpuFault)) {
+        st.rip = d.insn.address;
+        this.blockOutcome = { kind: 'internal', error: e };
+        return done + i;
+      }
+      st.rflags = flagsBefore;
+      if (this.trapping) {
+        st.rip = this.nextRip;
+        st.retiredCount++;
+        i++;
+      } else {
+        st.rip = d.insn.address;
+      }
+      this.blockOutcome = this.raise(e);
+      return done + i;
+    }
+    st.rip = this.nextRip;
+    this.prev = d;
+    this.blockOutcome = OK;
+    if (i === n && head.blockOpen) head.blockGen = -1;
+    return done + i;
   }
 
   // ---- decode cache ---------------------------------------------------------------------------
@@ -305,11 +503,16 @@ export class Cpu {
     }
     const insn = r;
     let exec: Handler | undefined;
-    if (isSystemInstruction(insn)) exec = systemDispatch;
+    const system = isSystemInstruction(insn);
+    if (system) exec = systemDispatch;
     else exec = (this.fastPaths ? specialize(insn, nextAddress(rip, insn.length)) : undefined) ?? HANDLERS[insn.op];
     if (exec === undefined) exec = unimplemented;
     const length = BigInt(insn.length);
-    const d: Decoded = { insn, exec, next: (rip + length) & MASK[8], gen: this.gen, fall: undefined, taken: undefined };
+    const d: Decoded = {
+      insn, exec, next: (rip + length) & MASK[8], gen: this.gen, fall: undefined, taken: undefined,
+      role: blockRole(insn, system), target: 0n, cc: insn.cond ?? 0, block: undefined, blockGen: -1, blockOpen: false, blockLoop: -1,
+    };
+    if (d.role === BlockRole.CondJump || d.role === BlockRole.Jump) d.target = (insn.operands[0] as { target: bigint }).target;
     const pageNum = rip >> PAGE_SHIFT;
     let page = this.cache.get(pageNum);
     const watcher = this.mem as Partial<CodeWatchingMemory>;
@@ -330,6 +533,7 @@ export class Cpu {
    * before, whose last instructions may extend into it); without, drops everything (CR3 switch).
    */
   invalidateCode(linear?: bigint): void {
+    this.codeGen++;
     this.lastPageNum = -1n;
     this.lastPage = undefined;
     this.gen++;

@@ -14,9 +14,10 @@ import type { Instruction, MemOperand, Operand } from '../isa/types';
 import { RIP as RIP_REG } from '../isa/types';
 import type { Cpu } from './cpu';
 import type { Handler } from './exec';
-import { condition, HANDLERS } from './exec';
+import { condition as conditionHolds, HANDLERS } from './exec';
 
 const RIP = RIP_REG;
+const condition = conditionHolds;
 
 // RFLAGS bits (local constants: imported bindings can be getters under CommonJS transforms)
 const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;

@@ -116,6 +116,44 @@ describe('expressions', () => {
     assert.throws(() => evaluate('pt_regs->nope', ctx), /no field 'nope'/);
   });
 
+  test('pt_regs fields the entry code has not pushed yet', () => {
+    const { cpu, ctx, poke, PT } = context();
+    poke(PT, u64le(0x1234n).concat(new Array(160).fill(0)));
+    poke(PT + 120n, u64le(0x101n)); // the previous syscall's orig_ax
+    // Pushed so far: orig_ax and everything above it (RSP = &pt_regs->orig_ax).
+    ctx.ptRegsField = (offset) => (offset < 120 ? 'not yet pushed' : undefined);
+    cpu.gpr[7] = PT; // rdi = regs
+    assert.equal(formatValue(evaluate('pt_regs->orig_ax', ctx), ctx), '0x101 (257)');
+    assert.equal(formatValue(evaluate('pt_regs->r15', ctx), ctx), '<not yet pushed>');
+    assert.equal(formatValue(evaluate('regs->r15', ctx), ctx), '<not yet pushed>');
+    assert.equal(formatValue(evaluate('((struct pt_regs *)$rdi)->bx', ctx), ctx), '<not yet pushed>', 'same frame, by address');
+    assert.equal(val('&pt_regs->r15', ctx), PT, 'its address is known');
+    assert.throws(() => evaluate('pt_regs->r15 == 0', ctx), /not yet pushed/);
+    assert.throws(() => evaluate('(long)regs->r15', ctx), /not yet pushed/);
+    assert.equal(formatValue(evaluate('pt_regs->r15 = 5', ctx), ctx), '0x5 (5)', 'an assignment shows what it wrote');
+    ctx.ptRegsField = () => 'no syscall in progress';
+    assert.equal(formatValue(evaluate('pt_regs->orig_ax', ctx), ctx), '<no syscall in progress>');
+    poke(0x5000n, u64le(9n));
+    assert.equal(formatValue(evaluate('((struct pt_regs *)0x4fb0)->ax', ctx), ctx), '0x9 (9)', 'another frame is plain memory');
+  });
+
+  test('number display: one rule for every value', () => {
+    const { cpu, ctx, poke } = context();
+    poke(0x401000n, [0x90]);
+    const show = (src: string) => formatValue(evaluate(src, ctx), ctx);
+    cpu.gpr[0] = (1n << 64n) - 38n;
+    assert.equal(show('rax'), '0xffffffffffffffda (-38)', 'small negative: signed');
+    assert.equal(show('eax'), '0xffffffda (-38)');
+    cpu.gpr[4] = 0xffffc90000003f58n;
+    assert.equal(show('rsp'), '0xffffc90000003f58', 'canonical upper half: no decimal');
+    cpu.gpr[1] = 0x401000n;
+    assert.equal(show('rcx'), '0x401000', 'mapped: no decimal');
+    cpu.gpr[2] = 0x40000n;
+    assert.equal(show('rdx'), '0x40000 (262144)', 'a plain number: unsigned');
+    assert.equal(show('(s64)0xffffc90000003f58'), '0xffffc90000003f58 (-60473139511464)', 'signed type: signed');
+    assert.equal(show('(u32)-1'), '0xffffffff (4294967295)');
+  });
+
   test('symbols', () => {
     const { ctx, poke } = context();
     assert.equal(val('&entry_SYSCALL_64', ctx), 0xffffffff81000040n);
