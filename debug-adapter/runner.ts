@@ -8,6 +8,7 @@ import { VEC_NAMES } from '../emulator/cpu/state';
 import type { BreakpointManager } from './breakpoints';
 import type { EvalContext } from './expressions';
 import type { Target } from './target';
+import { SyscallProfiler } from './profile';
 
 export const SLICE = 20_000;
 
@@ -41,6 +42,8 @@ export class Runner {
 
   /** the expression context conditions and logpoints are evaluated in (it reads the live machine) */
   private readonly ctx: EvalContext;
+  /** instructions per stage of each syscall; fed before every instruction run or stepped */
+  readonly profiler: SyscallProfiler;
 
   constructor(
     private readonly t: Target,
@@ -48,6 +51,7 @@ export class Runner {
     private readonly log: (text: string) => void,
   ) {
     this.ctx = t.evalContext();
+    this.profiler = new SyscallProfiler(t.machine, () => this.replaying);
   }
 
   private readWatched = (addr: bigint, size: number): bigint | undefined => {
@@ -115,7 +119,9 @@ export class Runner {
     const m = this.t.machine;
     let pending: Outcome | undefined;
     const ctx = this.ctx;
+    const profiler = this.profiler;
     const shouldStop = (rip: bigint): boolean => {
+      if (profiler.open) profiler.observe(rip);
       if (this.eventStop) { pending = this.takeEventStop(); return true; }
       if (this.bps.dataBreakpoints.length) { // (may be set while running)
         const d = this.checkData();
@@ -135,6 +141,7 @@ export class Runner {
       if (this.pauseRequested) { this.pauseRequested = false; return { kind: 'stop', reason: 'pause', description: 'paused' }; }
       this.eventStop = undefined;
       pending = undefined;
+      if (profiler.open) profiler.observe(m.cpu.rip); // run() asks shouldStop from the second instruction on
       const r = m.run(SLICE, shouldStop);
       if (r.kind === 'budget') {
         if (this.eventStop) return this.takeEventStop();
@@ -152,6 +159,7 @@ export class Runner {
         // Continue into the kernel's handling: deliver with a single step (guard against no progress).
         if (lastFaultAt === m.cpu.retired) return { kind: 'ended', message: `the machine keeps reporting ${r.fault.toString()} without progress` };
         lastFaultAt = m.cpu.retired;
+        if (profiler.open) profiler.observe(m.cpu.rip);
         const again = m.step();
         if (again && again.kind !== 'budget' && again.kind !== 'breakpoint' && again.kind !== 'fault') {
           const o2 = this.interpret(again);
@@ -172,10 +180,12 @@ export class Runner {
     this.eventStop = undefined;
     this.resyncData();
     const m = this.t.machine;
+    if (this.profiler.open) this.profiler.observe(m.cpu.rip);
     let r = m.step();
     if (r && r.kind === 'fault') {
       const o = this.interpret(r);
       if (o) return o;
+      if (this.profiler.open) this.profiler.observe(m.cpu.rip);
       r = m.step(); // deliver to the kernel's handler
     }
     if (r && r.kind !== 'budget' && r.kind !== 'breakpoint') {

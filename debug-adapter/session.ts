@@ -3,7 +3,7 @@
 // task running the user program, in either ring. Every request handler runs inside one try/catch
 // (dispatchRequest), so a bad request gets an error response and never takes the adapter down.
 
-import { DebugSession, InitializedEvent, TerminatedEvent, ExitedEvent, StoppedEvent, OutputEvent, ModuleEvent, Response } from '@vscode/debugadapter';
+import { DebugSession, InitializedEvent, TerminatedEvent, ExitedEvent, StoppedEvent, OutputEvent, ModuleEvent, Response, Event } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { CreateMachine, Machine, MachineEvent, MachineOptions } from '../emulator/machine/api';
 import type { LinkedImage, SourceFile } from '../emulator/asm/types';
@@ -342,6 +342,8 @@ export class RingstepSession extends DebugSession {
     this.traced = !!opts.strace;
     this.target = new Target(machine);
     this.runner = new Runner(this.target, this.bps, (text) => this.emitOutput(text, 'console'));
+    // Instructions per stage of the syscall that just returned, for the Syscall Path view.
+    this.runner.profiler.onProfile = (p) => { if (machine === this.machine) this.sendEvent(new Event('ringstep/syscallProfile', p)); };
     this.decoders.clear();
     this.linesByFile = undefined;
     this.userFiles = new Set(machine.userImage.lines.map((l) => l.file));

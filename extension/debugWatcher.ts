@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { STAGES, stageOfStack, type StageId } from './stages';
+import { STAGES, stageOfStack, type StageId, type SyscallProfile } from './stages';
 import { parseRing } from './ringParse';
 import type { SyscallPathViewProvider } from './syscallPathView';
 
@@ -46,7 +46,8 @@ interface SessionState {
   stage?: StageId;
   visited: StageId[];
   syscall?: { nr?: number; name?: string };
-  counts?: Partial<Record<StageId, number>>;
+  /** the last syscall's instructions per stage, from the adapter */
+  profile?: SyscallProfile;
   /** a stackTrace response is awaited after a stop */
   awaitingStack: boolean;
   lastTopFrameId?: number;
@@ -85,12 +86,13 @@ export class DebugWatcher implements vscode.DebugAdapterTrackerFactory {
       const ev = m as DebugProtocol.Event;
       if (ev.event === 'stopped') state.awaitingStack = true;
       else if (ev.event === 'continued') this.status.show(this.status.ring, true);
-      else if (ev.event === 'ringstep/syscallProfile' || ev.event === 'ringstep.syscallProfile') {
-        // optional: the adapter may report instructions per stage for the last syscall
-        const body = (ev.body ?? {}) as { counts?: Partial<Record<StageId, number>>; nr?: number; name?: string };
-        state.counts = body.counts;
-        if (body.name) state.syscall = { nr: body.nr, name: body.name };
-        this.publish(state);
+      else if (ev.event === 'ringstep/syscallProfile') {
+        // sent when a syscall returns to user mode (before the stop that follows, if any)
+        const body = ev.body as SyscallProfile | undefined;
+        if (body && Array.isArray(body.stages) && typeof body.total === 'number') {
+          state.profile = body;
+          this.publish(state);
+        }
       }
       return;
     }
@@ -122,13 +124,13 @@ export class DebugWatcher implements vscode.DebugAdapterTrackerFactory {
 
     if (stage === 'syscall') {
       state.visited = ['user', 'syscall'];
-      state.counts = undefined;
       state.inSyscall = false;
     } else if ((STAGES.find((s) => s.id === stage)?.ring ?? 3) === 0) {
       if (!state.inSyscall) { state.visited = ['user', 'syscall']; state.inSyscall = true; }
-      // entry_SYSCALL_64 after do_syscall_64 returned is its exit half (SYSRET path)
+      // entry_SYSCALL_64 after do_syscall_64 returned tests its answer (the SYSRET checks): exit
+      // work, as the adapter's profile counts it (stageOfKernelInstruction)
       const reached = Math.max(...state.visited.map((v) => STAGE_ORDER.get(v) ?? 0));
-      if (stage === 'entry' && reached >= (STAGE_ORDER.get('dispatch') ?? 0)) stage = 'sysret';
+      if (stage === 'entry' && reached >= (STAGE_ORDER.get('dispatch') ?? 0)) stage = (await this.pastLabel(session, top, 'syscall_return_via_sysret')) ? 'sysret' : 'exit';
     } else if (state.inSyscall) {
       stage = 'back';
       state.inSyscall = false;
@@ -146,7 +148,7 @@ export class DebugWatcher implements vscode.DebugAdapterTrackerFactory {
 
   private publish(state: SessionState, ring?: number): void {
     this.view.update({
-      stage: state.stage, visited: [...state.visited], syscall: state.syscall, counts: state.counts, ring: ring ?? this.status.ring,
+      stage: state.stage, visited: [...state.visited], syscall: state.syscall, profile: state.profile, ring: ring ?? this.status.ring,
     });
   }
 
@@ -164,6 +166,19 @@ export class DebugWatcher implements vscode.DebugAdapterTrackerFactory {
       }
     } catch {
       // pt_regs not yet pushed (first entry instructions): keep what we had
+    }
+  }
+
+  /** Whether the frame's instruction pointer is at or after a kernel label (labels inside a function
+   *  do not show in frame names). */
+  private async pastLabel(session: vscode.DebugSession, frame: DebugProtocol.StackFrame, label: string): Promise<boolean> {
+    try {
+      const res = await session.customRequest('evaluate', { expression: `&${label}`, frameId: frame.id, context: 'watch' });
+      const at = /^(0x[0-9a-f]+|\d+)/i.exec(String(res?.result ?? '').trim());
+      if (!at || !frame.instructionPointerReference) return true;
+      return BigInt(frame.instructionPointerReference) >= BigInt(at[1]);
+    } catch {
+      return true;
     }
   }
 

@@ -4,15 +4,16 @@
 // colours; it only receives state messages, it never sends commands back except "ready".
 
 import * as vscode from 'vscode';
-import { STAGES, type StageId } from './stages';
+import { STAGES, type StageId, type SyscallProfile } from './stages';
 
 export interface SyscallPathState {
   /** current stage, or undefined when no Ringstep session is stopped */
   stage?: StageId;
   /** the syscall in flight: number and name, when known */
   syscall?: { nr?: number; name?: string };
-  /** instructions spent per stage during the last (or current) syscall, when the adapter reports them */
-  counts?: Partial<Record<StageId, number>>;
+  /** instructions spent per stage by the last syscall that returned to user mode (the adapter's
+   *  `ringstep/syscallProfile` event); kept while the next one runs */
+  profile?: SyscallProfile;
   /** stages passed through in the current syscall, in order */
   visited: StageId[];
   ring?: number;
@@ -85,8 +86,9 @@ export class SyscallPathViewProvider implements vscode.WebviewViewProvider {
 <title>Syscall Path</title>
 </head>
 <body>
-<div id="root" role="list" aria-label="Stages of a system call"></div>
+<section id="summary" class="summary" aria-label="The last system call" hidden></section>
 <p id="note" class="note"></p>
+<div id="root" role="list" aria-label="Stages of a system call"></div>
 <script nonce="${nonce}" src="${js}"></script>
 </body>
 </html>`;

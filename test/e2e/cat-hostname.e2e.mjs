@@ -196,6 +196,23 @@ export async function runE2E({ url, workspace, chromium: executablePath = '/usr/
     console.log(`  watch back in user mode: ${JSON.stringify(watch2)}; stack: ${JSON.stringify(await callStack())}`);
     await shot('06-stepped-out-ring3-rax7');
 
+    // the Syscall Path view again: read's instructions per stage (the adapter's profile), as bars
+    for (const pane of ['Variables', 'Watch', 'Call Stack']) {
+      const h = page.locator('.pane-header', { hasText: pane }).first();
+      if ((await h.getAttribute('aria-expanded')) === 'true') await h.click();
+    }
+    await runCommand('Ringstep: Show Syscall Path');
+    const pathView = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await pathView.locator('.sum-name', { hasText: 'read()' }).waitFor({ timeout: STEP_TIMEOUT });
+    const summaryText = (await pathView.locator('.summary').innerText()).replace(/\s+/g, ' ').trim();
+    const bars = await pathView.locator('.stage .meter').count();
+    console.log(`  Syscall Path summary: ${summaryText}; ${bars} stage bars; highlights ${await pathView.locator('.stage.current').getAttribute('data-stage')}`);
+    assert.match(summaryText, /read\(\) \d+ instructions in ring 0/);
+    assert.ok(bars >= 6, 'a bar for each kernel stage read went through');
+    assert.ok((await pathView.locator('.stage.st-copy .meter').count()) === 1, 'copy_to_user has a bar');
+    await page.waitForTimeout(300);
+    await shot('06b-syscall-path-read-profile');
+
     // stop
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });

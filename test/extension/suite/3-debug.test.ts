@@ -85,6 +85,8 @@ describe('debugging cat-hostname across the ring boundary', function () {
     assert.match(frames[0].source?.path ?? '', /cat\.s$/);
     await waitFor('the status bar to say ring 3', () => a.ringStatus.item.text.includes('Ring 3 · user'));
     await waitFor('the Syscall Path view to show the SYSCALL stage', () => a.syscallPath.current.stage === 'syscall');
+    // openat returned before the breakpoint: its instructions per stage reached the view
+    await waitFor('the Syscall Path view to show openat\'s profile', () => a.syscallPath.current.profile?.name === 'openat');
   });
 
   it('steps into entry_SYSCALL_64: kernel frames, the boundary label, the user frames, ring 0', async function () {
@@ -130,6 +132,15 @@ describe('debugging cat-hostname across the ring boundary', function () {
     assert.match(frames[0].source?.path ?? '', /cat\.s$/);
     await waitFor('the status bar to say ring 3 again', () => a.ringStatus.item.text.includes('Ring 3 · user'));
     await waitFor('the Syscall Path view to show the return to user code', () => a.syscallPath.current.stage === 'back');
+    // the adapter's ringstep/syscallProfile event for this read, counted while stepping
+    await waitFor('the Syscall Path view to show read\'s profile', () => a.syscallPath.current.profile?.name === 'read');
+    const profile = a.syscallPath.current.profile!;
+    assert.equal(profile.nr, 0);
+    assert.equal(profile.exit, 'sysret');
+    assert.ok(profile.total > 100, `total ${profile.total}`);
+    assert.equal(profile.stages.reduce((n, st) => n + st.instructions, 0), profile.total, 'stages add up to the total');
+    assert.ok((profile.stages.find((st) => st.id === 'copy')?.instructions ?? 0) > 0, 'read copies to user space');
+    assert.ok((profile.stages.find((st) => st.id === 'entry')?.instructions ?? 0) > 0);
   });
 
   it('runs to the end and prints the hostname', async function () {
