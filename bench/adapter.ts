@@ -1,7 +1,7 @@
 // Debug adapter benchmark (issue 4): launch → stop-on-entry, the round trip of a step
 // (next → stopped → stackTrace → scopes → variables), guest instructions per second with and
-// without recording for reverse execution, and memory per million recorded instructions (heap
-// growth; exact when node runs with --expose-gc).
+// without recording for reverse execution, and memory per million recorded instructions (what
+// the machine's history holds, Machine.historyBytes, over the instructions it can undo).
 // DAP figures go through `node dist/debugAdapter.js` with DebugClient, like the tests.
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -46,16 +46,11 @@ async function instructionsPerSecond(recording: boolean, total: number): Promise
   const bps = new BreakpointManager();
   bps.filters.set('user-fault', {});
   const runner = new Runner(new Target(m), bps, () => undefined);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
   const end = m.cpu.retired + BigInt(total);
   const start = performance.now();
   await runner.runUntil(() => m.cpu.retired >= end);
   const seconds = (performance.now() - start) / 1000;
-  gc?.();
-  const heapAfter = process.memoryUsage().heapUsed;
-  const bytesPerMillion = recording ? ((heapAfter - heapBefore) / total) * 1e6 : 0;
+  const bytesPerMillion = recording && m.historyLength > 0 ? ((m.historyBytes ?? 0) / m.historyLength) * 1e6 : 0;
   return { ips: total / seconds, bytesPerMillion };
 }
 

@@ -33,6 +33,10 @@ export interface PhysMem {
   isCode?(frameNumber: number): boolean;
   /** Called before a direct write of `size` bytes at physical `addr` (the undo journal). */
   journalDirect?: ((addr: number, frame: Uint8Array, offset: number, size: number) => void) | null;
+  /** Called before the MMU's direct-access cache takes a frame for writing: the checkpoint page
+   *  log saves the frame's old bytes here (later writes through the cache are not reported; the
+   *  machine calls Mmu.forgetDirectWrites() at each checkpoint so the next one is). */
+  beforeDirectWrite?(frameNumber: number): void;
 }
 
 /** Slots of the MMU's direct-access caches (number-addressed fast path); a power of two. */
@@ -128,6 +132,13 @@ export class Mmu implements LinearMemory, NumberAddressedMemory {
     return (s.cpl === 3 ? 1 : 0) | ((s.rflags >>> 17) & 2);
   }
 
+  /** Drops the direct-access write cache only (a new checkpoint: the next write to each frame
+   *  must reach PhysMem.beforeDirectWrite again). Translations and the read cache stay. */
+  forgetDirectWrites(): void {
+    this.writeTag.fill(-1);
+    this.writeFrame.fill(undefined);
+  }
+
   private clearFast(): void {
     this.readTag.fill(-1);
     this.writeTag.fill(-1);
@@ -154,6 +165,7 @@ export class Mmu implements LinearMemory, NumberAddressedMemory {
     const fn = base / 4096;
     const phys = this.phys;
     if (base + 4096 > phys.size || phys.isCode === undefined || phys.isCode(fn)) return undefined;
+    phys.beforeDirectWrite?.(fn);
     const f = phys.frame?.(fn, true);
     if (f === undefined) return undefined;
     const slot = vpn & (FAST_SLOTS - 1);

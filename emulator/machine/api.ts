@@ -95,13 +95,16 @@ export interface Machine {
   snapshot(): unknown;
   restore(snapshot: unknown): void;
 
-  /** Reverse execution: while recording, every retired instruction logs what it overwrote
-   *  (registers, memory bytes, device state, events emitted) so undo() rewinds exactly one.
-   *  Oldest entries are dropped beyond `maxInstructions`. */
+  /** Reverse execution: while recording, the machine keeps what it needs so that undo() rewinds
+   *  exactly one instruction (checkpoints plus re-execution, see machine-core.ts). History older
+   *  than `maxInstructions` is dropped. */
   setRecording(on: boolean, maxInstructions?: number): void;
   /** Rewind one instruction; false when the history is empty. */
   undo(): boolean;
   readonly historyLength: number;
+  /** Bytes the reverse-execution history holds now (checkpoints, their saved pages and the
+   *  per-instruction journal); 0 when not recording. */
+  readonly historyBytes?: number;
 
   on(listener: (e: MachineEvent) => void): void;
 }

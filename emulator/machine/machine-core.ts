@@ -2,23 +2,42 @@
 // boot and loader. The toolchain (assembler, kernel sources) is passed in so this file imports
 // nothing it cannot run without; machine.ts wires the real ones.
 //
-// Reverse execution: while recording, each step keeps (in flat chunks, see HistoryChunk) the old
-// register file, every physical write's old bytes (through PhysicalMemory.journalDirect), every MSR's
-// old value (System.journalMsr), the RDRAND generator state and the device state. undo() puts all
-// of it back, newest first. The TLB and the decode cache are dropped on undo (they are caches:
-// refilling them is always correct).
+// Reverse execution (setRecording) keeps two things:
+//  - Checkpoints, one every CHECKPOINT_INTERVAL positions: the CPU state (registers, control and
+//    segment registers, MSRs), the RDRAND generator, the device state (console/kernel log, the
+//    pending strace report), the stop state, and a copy-on-write page log: the old bytes of each
+//    physical page on its first write after the checkpoint (PhysicalMemory.logPagesInto). Runs go
+//    at full (block) speed; the only per-write cost is one epoch compare. Memory: about 1 KiB per
+//    checkpoint plus 4 KiB per distinct page written between two checkpoints.
+//  - A per-instruction journal (flat chunks, see HistoryChunk) while stepping with step() and while
+//    replaying: each step's old register file, every physical write's old bytes (through
+//    PhysicalMemory.journalDirect), every MSR's old value (System.journalMsr), the RDRAND state and
+//    the device state. Memory: ~50 bytes per instruction, at most maxInstructions of them.
+// undo() pops the journal when it covers the current position. Otherwise it goes back to the latest
+// checkpoint before the target (the page logs applied newest first), then re-executes forward to
+// the target with the journal on, so the next undos down to that checkpoint are cheap pops.
+// Re-execution is silent (no MachineEvents: the host saw them) and exact: the machine is
+// deterministic (RDTSC counts retired instructions, RDRAND is seeded, devices are restored).
+// Caveats: writes by the host (writeVirtual, register edits) are not part of the re-executed
+// history, and the TLB is flushed on going back (a guest relying on a stale TLB entry would
+// diverge). Checkpoints older than maxInstructions are dropped; historyLength says how far undo()
+// can go and historyBytes what it all costs.
+//
+// Positions: a step either retires an instruction, or delivers a fault (an exception that retires
+// nothing, e.g. #PF). position = retired + faults delivered, so every step moves it by one whether
+// the CPU ran it alone or in a batch; undo() goes to position - 1.
 
 import type { LineEntry, LinkedImage, SourceFile, SymbolInfo } from '../asm/types';
 import { Cpu, type StepOutcome } from '../cpu/cpu';
 import { Mmu } from '../cpu/mmu';
-import { CpuFault, CpuState, MSR, Segment, TableReg, VEC_NAMES } from '../cpu/state';
+import { CpuFault, CpuState, MSR, Segment, TableReg, Vec, VEC_NAMES } from '../cpu/state';
 import { System } from '../cpu/system';
 import type { AssembleOptions } from '../asm/types';
 import type { Machine, MachineEvent, MachineOptions, Mitigations, StopReason } from './api';
 import { boot, KERNEL_PHYS_BASE, KERNEL_VIRT_BASE } from './boot';
 import { Devices, DeviceState, PT_REGS_SIZE } from './devices';
 import { AssembleFn, loadProgram } from './loader';
-import { PhysicalMemory } from './memory';
+import { PageLog, PhysicalMemory } from './memory';
 
 export interface Toolchain {
   assemble?: AssembleFn;
@@ -88,7 +107,7 @@ function loadRegs(s: CpuState, r: RegFile): void {
  * changes rarely: an instruction that changes any of it keeps a RareState with all of it.
  */
 const CHUNK = 4096;
-const NNUM = 4; // rflags, retired, logStart, rare index
+const NNUM = 5; // rflags, retired, logStart, rare index, faults delivered
 class HistoryChunk {
   /** old RIPs by reference (the decode cache's own bigints: storing them allocates nothing) */
   rip: bigint[] = new Array<bigint>(CHUNK).fill(0n);
@@ -201,7 +220,29 @@ interface Snapshot {
   rng: number;
   dev: DeviceState;
   final: StopReason | null;
+  faults: number;
 }
+
+/**
+ * Positions between checkpoints. Measured (bench/adapter.ts, syscall-heavy samples): 50k keeps an
+ * undo right after a long run at ~15 ms of re-execution while the page logs stay small.
+ */
+export const CHECKPOINT_INTERVAL = 50_000;
+
+/** The machine at a position, minus memory; `pages` brings memory back (see PageLog). */
+interface Checkpoint {
+  position: number;
+  regs: RegFile;
+  msr: [number, bigint][];
+  rng: number;
+  dev: DeviceState;
+  final: StopReason | null;
+  faults: number;
+  /** old bytes of the pages written since this checkpoint (until the next one) */
+  pages: PageLog;
+}
+/** bytes of a checkpoint besides its pages and MSRs (register file, segments, object headers) */
+const CHECKPOINT_BYTES = 1024;
 
 /** MSRs that live in CpuState fields (restored with the register file), not in state.msr. */
 const MSRS_IN_REGS = new Set<number>([MSR.EFER, MSR.FS_BASE, MSR.GS_BASE]);
@@ -290,11 +331,23 @@ export class RingstepMachine implements Machine {
 
   private recording = false;
   private maxHistory = 100_000;
+  /** checkpoints, oldest first; the last one's page log receives the writes */
+  private checkpoints: Checkpoint[] = [];
+  private nextCheckpointAt = 0;
+  /** the oldest position undo() may go back to (maxHistory behind the furthest one reached) */
+  private floor = 0;
+  /** faults delivered so far (see "Positions" above) */
+  private faultsDelivered = 0;
+  /** the per-instruction journal is being written (step() and replays) */
+  private fineRecording = false;
+  /** re-executing toward an undo target: no events */
+  private replaying = false;
+  private readonly journalWrite: (addr: number, frame: Uint8Array, offset: number, size: number) => void;
   private chunks: HistoryChunk[] = [];
   /** entries of chunks[0] already dropped (beyond the bound) */
   private chunkStart = 0;
-  /** entries held (sum of chunk counts minus chunkStart) */
-  private historyCount = 0;
+  /** per-instruction journal entries held (sum of chunk counts minus chunkStart) */
+  private fineCount = 0;
   private spareChunk: HistoryChunk | null = null;
   /** the MSR journal of the instruction being recorded (null until its first MSR write) */
   private journal: Journal | null = null;
@@ -309,6 +362,7 @@ export class RingstepMachine implements Machine {
   private shadowRip = 0n;
   private shadowFlags = 0;
   private shadowRetired = 0;
+  private shadowFaults = 0;
   private readonly shadowRare: RareState;
   /** shadowRare equals the current rare state (nothing outside run/step changed it since) */
   private shadowRareValid = false;
@@ -330,6 +384,17 @@ export class RingstepMachine implements Machine {
     });
     this.devices.strace = !!opts.strace;
     this.system = new System(this.cpu, this.mmu, this.devices);
+    const deliver = this.system.deliver.bind(this.system);
+    this.system.deliver = (cpu, fault) => {
+      const delivered = deliver(cpu, fault);
+      // A fault is a step of its own (nothing retires); a trap (INT3, INTO, the single-step #DB)
+      // is delivered in the step of the instruction that retired.
+      if (delivered && !this.core.trapping && fault.vector !== Vec.DB) this.faultsDelivered++;
+      return delivered;
+    };
+    this.journalWrite = (addr, frame, offset, size) => {
+      if (this.journaling) this.recordChunk!.logWrite(addr, frame, offset, size);
+    };
     this.shadowRare = rareOf(this.cpu, this.devices.st, null, 0);
     this.core = new Cpu(this.cpu, this.mmu, { seed: opts.seed ?? 1, system: this.system, io: this.devices });
     this.mmu.invalidateCode = (p) => this.core.invalidateCode(p);
@@ -389,9 +454,6 @@ export class RingstepMachine implements Machine {
       seed,
       traced: !!opts.strace,
     });
-    this.phys.journalDirect = (addr, frame, offset, size) => {
-      if (this.journaling) this.recordChunk!.logWrite(addr, frame, offset, size);
-    };
     this.mmu.flushAll();
   }
 
@@ -400,6 +462,7 @@ export class RingstepMachine implements Machine {
   }
 
   private emit(e: MachineEvent): void {
+    if (this.replaying) return;
     for (const l of this.listeners) l(e);
   }
 
@@ -408,10 +471,14 @@ export class RingstepMachine implements Machine {
   run(budget: number, shouldStop?: (rip: bigint) => boolean): StopReason {
     if (this.final) return this.final;
     this.shadowRareValid = false; // the caller may have changed the state since the last run
-    if (!shouldStop) return this.recording ? this.runRecorded(budget) : this.runBatched(budget);
+    // Forward without the per-instruction journal: undo() re-executes from a checkpoint instead.
+    if (this.recording) this.clearJournal();
+    if (!shouldStop) return this.runBatched(budget);
+    const recording = this.recording;
     for (let i = 0; i < budget; i++) {
-      if (i > 0 && shouldStop && shouldStop(this.cpu.rip)) return { kind: 'breakpoint', address: this.cpu.rip };
+      if (i > 0 && shouldStop(this.cpu.rip)) return { kind: 'breakpoint', address: this.cpu.rip };
       const r = this.stepOnce();
+      if (recording) this.afterForward();
       if (r) return r;
     }
     return { kind: 'budget' };
@@ -420,7 +487,17 @@ export class RingstepMachine implements Machine {
   step(): StopReason | null {
     if (this.final) return this.final;
     this.shadowRareValid = false;
-    return this.stepOnce();
+    if (!this.recording) return this.stepOnce();
+    // Single steps keep the per-instruction journal: stepping back right after is a pop.
+    this.journalOn();
+    let r: StopReason | null;
+    try {
+      r = this.stepOnce();
+    } finally {
+      this.journalOff();
+    }
+    this.afterForward();
+    return r;
   }
 
   /**
@@ -430,29 +507,16 @@ export class RingstepMachine implements Machine {
    */
   private runBatched(budget: number): StopReason {
     let left = budget;
+    const recording = this.recording;
     while (left > 0) {
       const limitLeft = this.maxInstructions - this.cpu.retiredCount;
       if (limitLeft <= 0) return this.stepOnce()!; // the limit stop
-      const { outcome, steps } = this.core.run(Math.min(left, limitLeft));
+      let n = Math.min(left, limitLeft);
+      if (recording) n = Math.min(n, Math.max(1, this.nextCheckpointAt - this.position));
+      const { outcome, steps } = this.core.run(n);
       left -= steps;
       const r = this.afterStep(outcome);
-      if (r) return r;
-    }
-    return { kind: 'budget' };
-  }
-
-  /** run() while recording, without breakpoints: stepOnce() with its common case inlined. */
-  private runRecorded(budget: number): StopReason {
-    for (let i = 0; i < budget; i++) {
-      if (this.cpu.retiredCount >= this.maxInstructions) return this.stepOnce()!; // the limit stop
-      this.beginRecord();
-      const out = this.core.step();
-      if (out.kind === 'ok' && this.pendingStop === null) {
-        this.core.stopRequested = false;
-        this.endRecord();
-        continue;
-      }
-      const r = this.afterStep(out);
+      if (recording) this.afterForward();
       if (r) return r;
     }
     return { kind: 'budget' };
@@ -462,7 +526,7 @@ export class RingstepMachine implements Machine {
     if (this.cpu.retiredCount >= this.maxInstructions) {
       return { kind: 'limit', message: `stopped after ${this.maxInstructions} instructions (--max-instructions)` };
     }
-    if (this.recording) this.beginRecord();
+    if (this.fineRecording) this.beginRecord();
     return this.afterStep(this.core.step());
   }
 
@@ -589,6 +653,7 @@ export class RingstepMachine implements Machine {
       rng: this.rngState,
       dev: this.devices.st,
       final: this.final,
+      faults: this.faultsDelivered,
     };
     return s;
   }
@@ -602,10 +667,11 @@ export class RingstepMachine implements Machine {
     this.rngState = s.rng;
     this.devices.st = s.dev;
     this.final = s.final;
+    this.faultsDelivered = s.faults;
     this.pendingStop = null;
     this.system.tripleFault = null;
-    this.clearHistory();
     this.dropCaches();
+    if (this.recording) this.startHistory();
   }
 
   private dropCaches(): void {
@@ -616,19 +682,130 @@ export class RingstepMachine implements Machine {
   // ---- reverse execution ---------------------------------------------------------------------
 
   setRecording(on: boolean, maxInstructions?: number): void {
-    this.recording = on;
     if (maxInstructions !== undefined) this.maxHistory = Math.max(1, maxInstructions);
-    if (!on) this.clearHistory();
+    if (on && !this.recording) {
+      this.recording = true;
+      this.startHistory();
+    } else if (!on) {
+      this.recording = false;
+      this.clearHistory();
+    }
+  }
+
+  /** Steps taken so far (see "Positions" at the top). */
+  private get position(): number {
+    return this.cpu.retiredCount + this.faultsDelivered;
+  }
+
+  /** History from here on: the first checkpoint is the current state. */
+  private startHistory(): void {
+    this.clearHistory();
+    this.floor = this.position;
+    this.takeCheckpoint();
   }
 
   private clearHistory(): void {
+    this.clearJournal();
+    this.checkpoints = [];
+    this.phys.logPagesInto(null);
+    this.floor = this.position;
+  }
+
+  private clearJournal(): void {
     this.chunks = [];
     this.chunkStart = 0;
-    this.historyCount = 0;
+    this.fineCount = 0;
   }
 
   get historyLength(): number {
-    return this.historyCount;
+    return this.recording ? Math.max(0, this.position - this.floor) : 0;
+  }
+
+  /** What the history holds in bytes: checkpoints with their saved pages, and the journal. */
+  get historyBytes(): number {
+    let n = 0;
+    for (const c of this.checkpoints) n += CHECKPOINT_BYTES + c.msr.length * 32 + c.pages.bytes;
+    for (const c of [...this.chunks, ...(this.spareChunk ? [this.spareChunk] : [])]) {
+      n += CHUNK * (8 + NNUM * 8) + c.logKey.length * (8 + 1 + 4 + 4) + c.rare.length * 256;
+    }
+    return n;
+  }
+
+  /** After forward progress while recording: move the floor, and take a checkpoint when due. */
+  private afterForward(): void {
+    const p = this.position;
+    if (p - this.floor > this.maxHistory) this.floor = p - this.maxHistory;
+    if (p >= this.nextCheckpointAt) this.takeCheckpoint();
+  }
+
+  private takeCheckpoint(): void {
+    const s = this.cpu;
+    const position = this.position;
+    const pages = new PageLog();
+    this.checkpoints.push({
+      position, regs: saveRegs(s), msr: [...s.msr], rng: this.rngState, dev: this.devices.st, final: this.final,
+      faults: this.faultsDelivered, pages,
+    });
+    this.phys.logPagesInto(pages);
+    this.mmu.forgetDirectWrites(); // the next direct write to each frame must reach the page log
+    this.nextCheckpointAt = position + CHECKPOINT_INTERVAL;
+    // A checkpoint is needed while undo() can reach a position before the next one.
+    while (this.checkpoints.length > 1 && this.checkpoints[1].position <= this.floor) this.checkpoints.shift();
+  }
+
+  /** Back to checkpoint k exactly: memory from the page logs (newest first), then the rest. */
+  private rewindTo(k: number): void {
+    const cps = this.checkpoints;
+    for (let j = cps.length - 1; j >= k; j--) this.phys.undoPageLog(cps[j].pages);
+    cps.length = k + 1;
+    const c = cps[k];
+    c.pages = new PageLog();
+    this.phys.logPagesInto(c.pages);
+    const s = this.cpu;
+    loadRegs(s, c.regs);
+    s.msr.clear();
+    for (const [n, v] of c.msr) s.msr.set(n, v);
+    this.rngState = c.rng;
+    this.devices.st = c.dev;
+    this.final = c.final;
+    this.faultsDelivered = c.faults;
+    this.nextCheckpointAt = c.position + CHECKPOINT_INTERVAL;
+    this.clearJournal();
+    this.pendingStop = null;
+    this.system.tripleFault = null;
+    this.dropCaches();
+  }
+
+  /** Go to `target` (< position) by re-executing from the latest checkpoint at or before it,
+   *  journaling each step, silently. */
+  private replayTo(target: number): void {
+    let k = this.checkpoints.length - 1;
+    while (k > 0 && this.checkpoints[k].position > target) k--;
+    this.rewindTo(k);
+    this.shadowRareValid = false;
+    this.replaying = true;
+    this.journalOn();
+    try {
+      while (this.position < target) {
+        const before = this.position;
+        const r = this.stepOnce();
+        // Cannot happen on a deterministic machine; stop rather than loop.
+        if (this.position === before || (r !== null && r.kind !== 'halted')) break;
+      }
+    } finally {
+      this.journalOff();
+      this.replaying = false;
+    }
+  }
+
+  private journalOn(): void {
+    this.fineRecording = true;
+    this.phys.journalDirect = this.journalWrite;
+  }
+
+  private journalOff(): void {
+    this.fineRecording = false;
+    this.phys.journalDirect = null;
   }
 
   private beginRecord(): void {
@@ -645,6 +822,7 @@ export class RingstepMachine implements Machine {
     this.shadowRip = s.rip;
     this.shadowFlags = s.rflags;
     this.shadowRetired = s.retiredCount;
+    this.shadowFaults = this.faultsDelivered;
     this.shadowSysEvents = this.core.sysEvents;
     if (!this.shadowRareValid) {
       copyRare(this.shadowRare, s, this.devices.st, this.final, this.rngState);
@@ -670,6 +848,7 @@ export class RingstepMachine implements Machine {
     c.nums[no] = this.shadowFlags;
     c.nums[no + 1] = this.shadowRetired;
     c.nums[no + 2] = this.logStart;
+    c.nums[no + 4] = this.shadowFaults;
     let rare = -1;
     // Only the system layer changes segments, control registers, CPL or MSRs (Cpu.sysEvents).
     const r = this.shadowRare;
@@ -683,13 +862,13 @@ export class RingstepMachine implements Machine {
     }
     c.nums[no + 3] = rare;
     c.count++;
-    this.historyCount++;
+    this.fineCount++;
     this.journal = null;
     this.journaling = false;
     this.recordChunk = null;
     // Drop the oldest entries beyond the bound, a whole chunk at a time once it is used up.
-    if (this.historyCount > this.maxHistory) {
-      this.historyCount--;
+    if (this.fineCount > this.maxHistory) {
+      this.fineCount--;
       this.chunkStart++;
       if (this.chunkStart === this.chunks[0].count) {
         this.spareChunk = this.chunks.shift()!;
@@ -700,9 +879,30 @@ export class RingstepMachine implements Machine {
 
   undo(): boolean {
     if (this.historyLength === 0) return false;
+    if (this.fineCount === 0) {
+      this.replayTo(this.position - 1);
+      return true;
+    }
+    this.popJournal();
+    // Stepped back over a checkpoint taken while single-stepping: it is in the future now.
+    const cps = this.checkpoints;
+    if (cps.length > 1 && this.position < cps[cps.length - 1].position) {
+      cps.pop();
+      const last = cps[cps.length - 1];
+      this.phys.logPagesInto(last.pages);
+      this.nextCheckpointAt = last.position + CHECKPOINT_INTERVAL;
+    }
+    this.pendingStop = null;
+    this.system.tripleFault = null;
+    this.dropCaches();
+    return true;
+  }
+
+  /** Rewinds the newest journal entry. */
+  private popJournal(): void {
     const c = this.chunks[this.chunks.length - 1];
     const i = --c.count;
-    this.historyCount--;
+    this.fineCount--;
     const s = this.cpu;
     const no = i * NNUM;
     const logStart = c.nums[no + 2];
@@ -720,6 +920,7 @@ export class RingstepMachine implements Machine {
     s.rip = c.rip[i];
     s.rflags = c.nums[no];
     s.retiredCount = c.nums[no + 1];
+    this.faultsDelivered = c.nums[no + 4];
     const rareIndex = c.nums[no + 3];
     if (rareIndex >= 0) {
       const r = c.rare[rareIndex];
@@ -751,10 +952,6 @@ export class RingstepMachine implements Machine {
       if (this.chunks.length === 0) this.chunkStart = 0;
       this.spareChunk = c;
     }
-    this.pendingStop = null;
-    this.system.tripleFault = null;
-    this.dropCaches();
-    return true;
   }
 }
 

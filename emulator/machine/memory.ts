@@ -3,15 +3,40 @@
 // (< 2^53). Reads of never-written frames return zeros; accesses beyond the end of RAM read as
 // 0xFF and are dropped on write, like an empty bus.
 //
-// Every write goes through writeBytes/writeUint so that two observers see it:
-//  - the undo journal (reverse execution) records the old bytes before they change;
+// Every write goes through writeBytes/writeUint so that these observers see it:
+//  - the checkpoint page log (reverse execution) keeps a copy of a frame before its first write
+//    since the latest checkpoint (copy-on-write; one compare per write, see PageLog);
+//  - the per-instruction undo journal (reverse execution) records the old bytes before they change;
 //  - the code-page watch tells the CPU's decode cache that bytes it decoded have changed.
+// The MMU's direct-access cache writes frames itself: it reports to the page log when it takes a
+// frame for writing (beforeDirectWrite) and to the journal on every write (journalDirect).
 
 export const PAGE_SIZE = 4096;
 const PAGE_SHIFT = 12;
 
+/**
+ * The frames written since a checkpoint, each with its bytes from before the first of those
+ * writes (null when the frame did not exist yet: it read as zeros). Applied newest log first, the
+ * logs since checkpoint k give back the memory exactly as it was at k.
+ */
+export class PageLog {
+  readonly frames: number[] = [];
+  readonly saved: (Uint8Array | null)[] = [];
+  /** bytes held (the copies, plus a small per-entry overhead) */
+  get bytes(): number {
+    let n = 0;
+    for (const b of this.saved) n += (b ? PAGE_SIZE : 0) + 16;
+    return n;
+  }
+}
+
 export class PhysicalMemory {
   private frames = new Map<number, Uint8Array>();
+  /** Copy-on-write page logging (null when off): per frame, the epoch of its last save; a frame
+   *  whose entry differs from `epoch` is saved to `pageLog` before it is written. */
+  private pageEpoch: Uint32Array | null = null;
+  private epoch = 0;
+  private pageLog: PageLog | null = null;
   /** Frames an instruction was fetched from since the last code write to them. */
   private codeFrames = new Set<number>();
   /**
@@ -72,6 +97,7 @@ export class PhysicalMemory {
       const n = Math.min(bytes.length - i, PAGE_SIZE - off);
       if (a + n <= this.size) {
         const fn = Math.floor(a / PAGE_SIZE);
+        if (this.pageEpoch !== null && this.pageEpoch[fn] !== this.epoch) this.savePage(fn);
         const f = this.frame(fn, true)!;
         if (this.journalDirect) this.journalDirect(a, f, off, n);
         f.set(bytes.subarray(i, i + n), off);
@@ -104,10 +130,57 @@ export class PhysicalMemory {
       return;
     }
     const fn = Math.floor(addr / PAGE_SIZE);
+    if (this.pageEpoch !== null && this.pageEpoch[fn] !== this.epoch) this.savePage(fn);
     const f = this.frame(fn, true)!;
     if (this.journalDirect) this.journalDirect(addr, f, off, size);
     writeLE(f, off, size, value);
     if (this.codeFrames.has(fn)) this.codeWritten(fn);
+  }
+
+  // ---- checkpoint page logs ------------------------------------------------------------------
+
+  /**
+   * From now on, save each frame to `log` before its first write (null: stop logging). Frames
+   * `log` already holds are not saved again (when going back to an older checkpoint's log).
+   */
+  logPagesInto(log: PageLog | null): void {
+    this.pageLog = log;
+    if (log === null) {
+      this.pageEpoch = null;
+      return;
+    }
+    if (this.pageEpoch === null) this.pageEpoch = new Uint32Array(Math.ceil(this.size / PAGE_SIZE));
+    this.epoch = (this.epoch + 1) >>> 0;
+    if (this.epoch === 0) { // wrapped around: no stale entry may look current
+      this.pageEpoch.fill(0);
+      this.epoch = 1;
+    }
+    for (const fn of log.frames) this.pageEpoch[fn] = this.epoch;
+  }
+
+  /** The MMU is about to write frame `fn` directly (PhysMem.beforeDirectWrite). */
+  beforeDirectWrite(fn: number): void {
+    if (this.pageEpoch !== null && this.pageEpoch[fn] !== this.epoch) this.savePage(fn);
+  }
+
+  private savePage(fn: number): void {
+    this.pageEpoch![fn] = this.epoch;
+    const f = this.frames.get(fn);
+    this.pageLog!.frames.push(fn);
+    this.pageLog!.saved.push(f ? f.slice() : null);
+  }
+
+  /** Puts back what `log` saved (without logging); the log's copies are taken over, not copied. */
+  undoPageLog(log: PageLog): void {
+    for (let i = log.frames.length - 1; i >= 0; i--) {
+      const fn = log.frames[i];
+      const saved = log.saved[i];
+      const f = this.frames.get(fn);
+      if (saved === null) this.frames.delete(fn);
+      else if (f) f.set(saved); // in place: caches holding the array stay valid
+      else this.frames.set(fn, saved);
+      if (this.codeFrames.has(fn)) this.codeWritten(fn);
+    }
   }
 
   private codeWritten(fn: number): void {
