@@ -22,11 +22,7 @@
         .set EACCES, 13
 
 # CHECK value: the last syscall must have returned value; if not, exit with the check's number
-        .macro CHECK value
-        incl    %r15d
-        cmpq    $\value, %rax
-        jne     fail
-        .endm
+        .include "check.inc"
 
         .text
         .globl _start
@@ -302,10 +298,7 @@ _start:
         xorl    %edi, %edi
         movl    $SYS_exit_group, %eax
         syscall
-fail:
-        movl    %r15d, %edi
-        movl    $SYS_exit_group, %eax
-        syscall
+        FAIL_EXIT
 
         .section .rodata
 hello:  .ascii  "hello\n"

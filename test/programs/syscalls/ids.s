@@ -15,21 +15,9 @@
         .set SYS_exit_group, 231
         .set ENOSYS, 38
 
-        .macro CHECK value
-        incl    %r15d
-        cmpq    $\value, %rax
-        jne     fail
-        .endm
+        .include "check.inc"
 
         # write(1, addr, len) for a string in .rodata
-        .macro PRINT addr, len
-        movl    $SYS_write, %eax
-        movl    $1, %edi
-        leaq    \addr(%rip), %rsi
-        movl    \len, %edx
-        syscall
-        .endm
-
         # the six argument registers = 0, so the strace line of an unknown syscall is predictable
         .macro ZERO_ARGS
         xorl    %edi, %edi
@@ -110,10 +98,7 @@ _start:
         movl    $SYS_exit, %eax                 # exit (the thread) with 0x1234: status 0x34
         movl    $0x1234, %edi
         syscall
-fail:
-        movl    %r15d, %edi
-        movl    $SYS_exit_group, %eax
-        syscall
+        FAIL_EXIT
 
 # puts(rdi): write the NUL-terminated string and a newline
 puts:

@@ -18,19 +18,7 @@
         .set EFAULT, 14
         .set EINVAL, 22
 
-        .macro CHECK value
-        incl    %r15d
-        cmpq    $\value, %rax
-        jne     fail
-        .endm
-
-        .macro PRINT addr, len
-        movl    $SYS_write, %eax
-        movl    $1, %edi
-        leaq    \addr(%rip), %rsi
-        movl    \len, %edx
-        syscall
-        .endm
+        .include "check.inc"
 
         .macro ARCH_PRCTL code, arg
         movl    $SYS_arch_prctl, %eax
@@ -173,10 +161,7 @@ _start:
         xorl    %edi, %edi
         movl    $SYS_exit_group, %eax
         syscall
-fail:
-        movl    %r15d, %edi
-        movl    $SYS_exit_group, %eax
-        syscall
+        FAIL_EXIT
 
         .section .rodata
 fs_ok:  .ascii  "arch_prctl: FS base set, read back, used by a %fs: load\n"

@@ -19,19 +19,7 @@
         .set ENOMEM, 12
         .set EINVAL, 22
 
-        .macro CHECK value
-        incl    %r15d
-        cmpq    $\value, %rax
-        jne     fail
-        .endm
-
-        .macro PRINT addr, len
-        movl    $SYS_write, %eax
-        movl    $1, %edi
-        leaq    \addr(%rip), %rsi
-        movl    \len, %edx
-        syscall
-        .endm
+        .include "check.inc"
 
         # mmap(addr, len, prot, flags, fd, off)
         .macro MMAP addr, len, prot, flags, fd=-1, off=0
@@ -212,10 +200,7 @@ _start:
         xorl    %edi, %edi
         movl    $SYS_exit_group, %eax
         syscall
-fail:
-        movl    %r15d, %edi
-        movl    $SYS_exit_group, %eax
-        syscall
+        FAIL_EXIT
 
         .section .rodata
 brk_ok: .ascii  "brk: grew by two pages, shrank by one, refused to go below the start\n"

@@ -15,11 +15,7 @@
         .set EFAULT, 14
         .set EINVAL, 22
 
-        .macro CHECK value
-        incl    %r15d
-        cmpq    $\value, %rax
-        jne     fail
-        .endm
+        .include "check.inc"
 
         # seccomp(op, flags, args)
         .macro SECCOMP op, flags, args
@@ -77,10 +73,7 @@ _start:
         xorl    %edi, %edi
         movl    $SYS_exit_group, %eax
         syscall
-fail:
-        movl    %r15d, %edi
-        movl    $SYS_exit_group, %eax
-        syscall
+        FAIL_EXIT
 
         .section .rodata
 msg:    .ascii  "seccomp: EACCES without no_new_privs; bad arguments refused\n"

@@ -37,19 +37,7 @@
         .set ENOENT, 2
         .set ENOSYS, 38
 
-        .macro CHECK value
-        incl    %r15d
-        cmpq    $\value, %rax
-        jne     fail
-        .endm
-
-        .macro PRINT addr, len
-        movl    $SYS_write, %eax
-        movl    $1, %edi
-        leaq    \addr(%rip), %rsi
-        movl    \len, %edx
-        syscall
-        .endm
+        .include "check.inc"
 
         .macro SYS nr
         movl    $\nr, %eax
@@ -128,10 +116,7 @@ _start:
         xorl    %edi, %edi
         movl    $SYS_exit_group, %eax
         syscall
-fail:
-        movl    %r15d, %edi
-        movl    $SYS_exit_group, %eax
-        syscall
+        FAIL_EXIT
 
 sys_handler:                                    # (sig, siginfo_t *info, ucontext *uc)
         movl    8(%rsi), %eax                   # si_code

@@ -24,19 +24,7 @@
         .set EINVAL, 22
         .set EFAULT, 14
 
-        .macro CHECK value
-        incl    %r15d
-        cmpq    $\value, %rax
-        jne     fail
-        .endm
-
-        .macro PRINT addr, len
-        movl    $SYS_write, %eax
-        movl    $1, %edi
-        leaq    \addr(%rip), %rsi
-        movl    \len, %edx
-        syscall
-        .endm
+        .include "check.inc"
 
         # rt_sigaction(sig, act, oact, size)
         .macro SIGACTION sig, act, oact, size=8
@@ -161,10 +149,7 @@ _start:
         xorl    %edi, %edi
         movl    $SYS_exit_group, %eax
         syscall
-fail:
-        movl    %r15d, %edi
-        movl    $SYS_exit_group, %eax
-        syscall
+        FAIL_EXIT
 
 handler:                                        # void handler(int sig)
         incl    usr1_count(%rip)

@@ -21,19 +21,7 @@
         .set UC_RIP, 40 + 16 * 8                # ucontext: uc_mcontext at 40, gregs[REG_RIP = 16]
         .set UC_RAX, 40 + 13 * 8                # gregs[REG_RAX = 13]
 
-        .macro CHECK value
-        incl    %r15d
-        cmpq    $\value, %rax
-        jne     fail
-        .endm
-
-        .macro PRINT addr, len
-        movl    $SYS_write, %eax
-        movl    $1, %edi
-        leaq    \addr(%rip), %rsi
-        movl    \len, %edx
-        syscall
-        .endm
+        .include "check.inc"
 
         .macro SIGACTION sig, act, oact
         movl    $SYS_rt_sigaction, %eax
@@ -107,10 +95,7 @@ _start:
         jne     fail
         PRINT   kill_next, $kill_next_len
         KILL    SIGKILL                         # even blocked "in the mask", it kills
-fail:
-        movl    %r15d, %edi
-        movl    $SYS_exit_group, %eax
-        syscall
+        FAIL_EXIT
 
 segv_handler:                                   # (sig, info, ucontext)
         addq    $3, UC_RIP(%rdx)
