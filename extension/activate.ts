@@ -31,6 +31,8 @@ export interface PlatformHooks {
 /** What activate() returns: used by the integration tests (and by other extensions, read-only). */
 export interface RingstepApi {
   platform: 'desktop' | 'web';
+  /** where this activation runs, as shown in the Ringstep output channel and the ring tooltip */
+  host: string;
   ringStatus: RingStatus;
   syscallPath: SyscallPathViewProvider;
   watcher: DebugWatcher;
@@ -54,9 +56,26 @@ async function readKernelFiles(extensionUri: vscode.Uri): Promise<KernelFile[]> 
   return Promise.all(files.map(async (f) => ({ uri: f.uri.toString(), path: f.path, text: decoder.decode(await vscode.workspace.fs.readFile(f.uri)) })));
 }
 
+/**
+ * Which extension host this code runs in, checked at run time rather than assumed from the entry:
+ * a web worker's global object is a DedicatedWorkerGlobalScope, Node's is a plain Object.
+ */
+function describeHost(kind: PlatformHooks['kind']): string {
+  const scope = (globalThis as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
+  const inWorker = /WorkerGlobalScope$/.test(scope);
+  const where = inWorker ? 'web worker extension host' : kind === 'web' ? 'web extension host' : 'Node extension host';
+  return `${where} (${kind === 'web' ? 'browser' : 'desktop'} entry; global scope ${scope})`;
+}
+
 export function activateCommon(context: vscode.ExtensionContext, hooks: PlatformHooks): RingstepApi {
   const started = Date.now();
   const ext = context.extensionUri;
+  const host = describeHost(hooks.kind);
+  // make the host observable: people (and the UI tests) can tell which entry point is running
+  const output = vscode.window.createOutputChannel('Ringstep');
+  context.subscriptions.push(output);
+  output.appendLine(`Ringstep activated in the ${host}; debug adapter modes: ${hooks.adapterModes.join(', ')}.`);
+  void vscode.commands.executeCommand('setContext', 'ringstep.extensionHost', hooks.kind);
 
   // ---- debugging ----
   const configProvider = new RingstepConfigurationProvider();
@@ -73,6 +92,7 @@ export function activateCommon(context: vscode.ExtensionContext, hooks: Platform
   }));
 
   const ringStatus = new RingStatus();
+  ringStatus.hostNote = host;
   const syscallPath = new SyscallPathViewProvider(ext);
   const watcher = new DebugWatcher(ringStatus, syscallPath);
   context.subscriptions.push(
@@ -106,7 +126,7 @@ export function activateCommon(context: vscode.ExtensionContext, hooks: Platform
     }),
   );
 
-  const api: RingstepApi = { platform: hooks.kind, ringStatus, syscallPath, watcher, languageReady, activationMs: Date.now() - started, adapterModeFor };
+  const api: RingstepApi = { platform: hooks.kind, host, ringStatus, syscallPath, watcher, languageReady, activationMs: Date.now() - started, adapterModeFor };
   void languageReady.then(() => { api.languageReadyMs = Date.now() - started; }, () => undefined);
   return api;
 }

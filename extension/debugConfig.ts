@@ -48,6 +48,29 @@ export class RingstepConfigurationProvider implements vscode.DebugConfigurationP
     if (config.cwd === undefined && folder) config.cwd = programPath(folder.uri);
     return config;
   }
+
+  /**
+   * After ${workspaceFolder} & co. are substituted. They become plain paths (the folder URI's path),
+   * which name the right file only when the workspace is on the `file` scheme. In a browser
+   * workbench the workspace is e.g. vscode-remote:// (code-server) or vscode-vfs:// (vscode.dev),
+   * and a plain path would reach the browser's own `file` provider. So there, absolute paths become
+   * URI strings on the workspace folder's scheme, which the inline adapter reads through
+   * vscode.workspace.fs and VS Code opens when they come back in stack frames.
+   */
+  resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration {
+    const base = folder ?? vscode.workspace.workspaceFolders?.[0];
+    if (!base || base.uri.scheme === 'file') return config;
+    const toUriString = (p: unknown): unknown => (typeof p === 'string' && p.startsWith('/') ? base.uri.with({ path: p, query: '', fragment: '' }).toString() : p);
+    config.program = Array.isArray(config.program) ? config.program.map(toUriString) : toUriString(config.program);
+    config.cwd = toUriString(config.cwd);
+    config.kernelSources = toUriString(config.kernelSources);
+    if (config.files && typeof config.files === 'object') {
+      for (const spec of Object.values(config.files as Record<string, unknown>)) {
+        if (spec && typeof spec === 'object' && 'hostPath' in spec) (spec as { hostPath: unknown }).hostPath = toUriString((spec as { hostPath: unknown }).hostPath);
+      }
+    }
+    return config;
+  }
 }
 
 /** Command: debug the assembly file in the active editor (or the one the title button was on). */

@@ -14,6 +14,8 @@ export class RingStatus {
   readonly item: vscode.StatusBarItem;
   /** the last ring shown, for tests */
   ring: number | undefined;
+  /** where the extension runs, e.g. "web worker extension host (browser entry)": ends the tooltip */
+  hostNote = '';
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('ringstep.ring', vscode.StatusBarAlignment.Left, 50);
@@ -28,6 +30,7 @@ export class RingStatus {
     this.item.tooltip = ring === 0
       ? 'The CPU is in ring 0 (CPL 0): kernel code of the emulated machine.'
       : ring === 3 ? 'The CPU is in ring 3 (CPL 3): user code.' : 'Current privilege level unknown';
+    if (this.hostNote) this.item.tooltip += `\nRingstep runs in the ${this.hostNote}.`;
     this.item.backgroundColor = ring === 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

@@ -12,7 +12,9 @@ import assert from 'node:assert/strict';
 
 const STEP_TIMEOUT = 60_000;
 
-export async function runE2E({ url, workspace, chromium: executablePath = '/usr/bin/chromium', browserArgs = [], profile, screenshots }) {
+// `shotPrefix` names the screenshots of a variant run (e.g. 'web-'); `atFirstStop(page, shot)` runs
+// extra checks once the session has stopped in user code (test/e2e/web-worker.e2e.mjs uses both).
+export async function runE2E({ url, workspace, chromium: executablePath = '/usr/bin/chromium', browserArgs = [], profile, screenshots, shotPrefix = '', atFirstStop }) {
   const { chromium } = await import('playwright-core');
   mkdirSync(screenshots, { recursive: true });
   rmSync(profile, { recursive: true, force: true });
@@ -22,7 +24,7 @@ export async function runE2E({ url, workspace, chromium: executablePath = '/usr/
   const page = context.pages()[0] ?? await context.newPage();
   const shots = [];
   const shot = async (name) => {
-    const file = join(screenshots, `${name}.png`);
+    const file = join(screenshots, `${shotPrefix}${name}.png`);
     await page.screenshot({ path: file });
     shots.push(file);
     console.log(`  screenshot ${file}`);
@@ -112,6 +114,7 @@ export async function runE2E({ url, workspace, chromium: executablePath = '/usr/
     const stack1 = await callStack();
     console.log(`  stopped in user code; call stack: ${JSON.stringify(stack1)}; status: ${await statusText()}`);
     await shot('02-stopped-on-syscall-ring3');
+    if (atFirstStop) await atFirstStop(page, shot);
 
     // F11 into the kernel
     await page.keyboard.press('F11');

@@ -6,7 +6,9 @@
 //   4. the in-host integration suite (test/extension/suite, mocha, run()) inside code-server's
 //      extension host, loaded from the unpacked .vsix through the smoke-test payload route
 //   5. the Playwright UI test (test/e2e) against code-server with the .vsix installed
-// Exits non-zero when any step fails. Options: --only=unit|extension|e2e (repeatable),
+//   6. the same walk with the extension forced into the web worker extension host (its "browser"
+//      entry), test/e2e/web-worker.e2e.mjs
+// Exits non-zero when any step fails. Options: --only=unit|extension|e2e|e2e-web (repeatable),
 // --no-build (reuse dist/), --keep (leave the run folder for inspection).
 //
 // Everything lives under .tmp/extension/run/ (git-ignored); the .vsix is .tmp/extension/ringstep.vsix.
@@ -200,19 +202,24 @@ async function runExtensionSuite(env, vsix) {
   if (exitCode !== 0) throw new Error(`extension suite failed (exit ${exitCode}); see ${dir}`);
 }
 
-async function runE2E(env, vsix) {
-  const dir = join(runDir, 'e2e');
+/** One Playwright walk against code-server with the .vsix installed; `web` forces the web worker host. */
+async function runE2E(env, vsix, { web = false } = {}) {
+  const dir = join(runDir, web ? 'e2e-web' : 'e2e');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const csDir = join(dir, 'cs');
   for (const d of ['user-data', 'extensions', 'config', 'data', 'tmp']) mkdirSync(join(csDir, d), { recursive: true });
   // install the packaged extension the way a person would
   shIn(csDir, env.RINGSTEP_NODE24, [codeServerEntry(env), ...isolationArgs(csDir), '--install-extension', vsix], isolatedEnv(env, csDir));
+  const webE2E = join(root, 'test', 'e2e', 'web-worker.e2e.mjs');
+  if (web) (await import(webE2E)).writeWebWorkerSettings(join(csDir, 'user-data'));
   const ws = freshWorkspace(join(dir, 'ws'));
   const cs = await startCodeServer(env, csDir);
   try {
-    const { runE2E: e2e } = await import(join(root, 'test', 'e2e', 'cat-hostname.e2e.mjs'));
-    await e2e({ url: cs.url, workspace: ws, chromium: env.RINGSTEP_CHROMIUM, browserArgs: browserArgs(), profile: join(dir, 'profile'), screenshots: join(root, 'test', 'e2e', 'screenshots') });
+    const options = { url: cs.url, workspace: ws, chromium: env.RINGSTEP_CHROMIUM, browserArgs: browserArgs(), profile: join(dir, 'profile'), screenshots: join(root, 'test', 'e2e', 'screenshots') };
+    if (web) await (await import(webE2E)).runWebWorkerE2E(options);
+    // the control: without the setting, code-server runs the "main" entry in its Node host
+    else await (await import(join(root, 'test', 'e2e', 'cat-hostname.e2e.mjs'))).runE2E({ ...options, atFirstStop: (await import(webE2E)).expectNodeHost });
   } finally {
     cs.stop();
   }
@@ -222,14 +229,14 @@ async function main() {
   mkdirSync(runDir, { recursive: true });
   let failed = false;
   const env = {};
-  if (want('extension') || want('e2e')) {
+  if (want('extension') || want('e2e') || want('e2e-web')) {
     await timed('setup', () => {
       const out = sh('bash', [join(root, 'scripts', 'setup-vscode.sh')], { capture: true });
       for (const line of out.split('\n')) { const m = /^(RINGSTEP_\w+)=(.*)$/.exec(line); if (m) env[m[1]] = m[2]; }
     });
   }
   let vsix;
-  if (want('extension') || want('e2e') || want('package')) {
+  if (want('extension') || want('e2e') || want('e2e-web') || want('package')) {
     if (!noBuild) await timed('build', () => sh(process.execPath, [join(root, 'build.mjs')]));
     vsix = await timed('package', () => packageVsix());
     log(`packaged ${vsix}: ${(statSync(vsix).size / 1024).toFixed(1)} KiB`);
@@ -238,6 +245,7 @@ async function main() {
     ['unit', () => sh(process.execPath, [join(root, 'test', 'run.mjs'), join(root, 'test', 'extension', 'language-service.test.ts')])],
     ['extension', () => runExtensionSuite(env, vsix)],
     ['e2e', () => runE2E(env, vsix)],
+    ['e2e-web', () => runE2E(env, vsix, { web: true })],
   ];
   for (const [name, fn] of steps) {
     if (!want(name)) continue;
