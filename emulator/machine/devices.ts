@@ -27,6 +27,23 @@ export interface DeviceHost {
   gpr(num: number): bigint;
   /** supervisor read through the current page tables; null when unmapped */
   read(addr: bigint, len: number): Uint8Array | null;
+  /** `ksys_read+0x15/0x40 (fs/read_write.S:140)` for a kernel address, when the machine knows it */
+  describeAddress?(addr: bigint): string | undefined;
+}
+
+/**
+ * What Linux's scripts/decode_stacktrace.sh does for a developer: the guest kernel has no symbol
+ * table of its own (no kallsyms), so its oops prints raw addresses; the machine, which linked the
+ * kernel, appends `symbol+offset/size (file:line)` to the RIP line and to each call-trace entry.
+ */
+export function decodeStacktrace(text: string, describe: (addr: bigint) => string | undefined): string {
+  const annotate = (line: string, hex: string) => {
+    const what = describe(BigInt('0x' + hex));
+    return what ? `${line} ${what}` : line;
+  };
+  return text
+    .replace(/^(RIP: [0-9a-f]{4}:0x([0-9a-f]{16}))$/gm, (line, _l, hex) => annotate(line, hex))
+    .replace(/^( \? 0x([0-9a-f]{16}))$/gm, (line, _l, hex) => annotate(line, hex));
 }
 
 export interface DeviceState {
@@ -76,7 +93,9 @@ export class Devices implements PortIO {
       case PORT.PANIC: {
         const log = this.st.kernelLog;
         const at = Math.max(log.lastIndexOf('BUG:'), log.lastIndexOf('Kernel panic'));
-        this.host.stop({ kind: 'oops', text: at >= 0 ? log.slice(at) : log });
+        const raw = at >= 0 ? log.slice(at) : log;
+        const describe = this.host.describeAddress?.bind(this.host);
+        this.host.stop({ kind: 'oops', text: describe ? decodeStacktrace(raw, describe) : raw });
         return;
       }
       default:

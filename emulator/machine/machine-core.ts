@@ -381,6 +381,7 @@ export class RingstepMachine implements Machine {
       },
       gpr: (n) => this.cpu.gpr[n],
       read: (a, n) => this.readBytes(a, n),
+      describeAddress: (a) => this.describeKernelAddress(a),
     });
     this.devices.strace = !!opts.strace;
     this.system = new System(this.cpu, this.mmu, this.devices);
@@ -609,6 +610,16 @@ export class RingstepMachine implements Machine {
   }
 
   // ---- symbols -------------------------------------------------------------------------------
+
+  /** `ksys_read+0x15/0x40 (fs/read_write.S:140)`, Linux's symbol+offset/size plus the source line. */
+  private describeKernelAddress(addr: bigint): string | undefined {
+    const s = this.symbols.at(addr);
+    if (!s) return undefined;
+    const size = s.symbol.size > 0 ? `/0x${s.symbol.size.toString(16)}` : '';
+    const line = this.lines.at(addr);
+    const where = line ? ` (${line.file}:${line.line})` : '';
+    return `${s.symbol.name}+0x${s.offset.toString(16)}${size}${where}`;
+  }
 
   symbolAt(addr: bigint) {
     return this.symbols.at(addr);

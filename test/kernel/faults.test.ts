@@ -41,7 +41,11 @@ test('a kernel NULL dereference is an oops with registers and a call trace', () 
   assert.match(text, /RIP: 0010:0x/);
   assert.match(text, /RAX: [0-9a-f]{16} RBX: [0-9a-f]{16} RCX: [0-9a-f]{16}/);
   assert.match(text, /CR2: 0000000000000010/);
-  assert.match(text, /Call Trace:\n <TASK>\n( \? 0x[0-9a-f]{16}\n)+ <\/TASK>/);
+  assert.match(text, /Call Trace:\n <TASK>\n( \? 0x[0-9a-f]{16}.*\n)+ <\/TASK>/);
+  // decoded like scripts/decode_stacktrace.sh: symbol+offset/size and the source line
+  assert.match(text, /^RIP: 0010:0x[0-9a-f]{16} \S+\+0x[0-9a-f]+\/0x[0-9a-f]+ \(\S+\.S:\d+\)$/m);
+  assert.match(text, /^ \? 0x[0-9a-f]{16} do_syscall_64\+0x[0-9a-f]+\/0x[0-9a-f]+ \(arch\/x86\/entry\/common\.S:\d+\)$/m);
+  assert.match(text, /^ \? 0x[0-9a-f]{16} entry_SYSCALL_64\+0x[0-9a-f]+\/0x[0-9a-f]+ \(arch\/x86\/entry\/entry_64\.S:\d+\)$/m);
 });
 
 test('SMAP: reading user memory without STAC is an oops, even at a user address that is mapped', () => {
