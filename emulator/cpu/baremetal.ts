@@ -220,6 +220,8 @@ export interface BareMetalOptions {
   /** initial general registers by number (rsp is set from stackTop unless given here) */
   regs?: Partial<Record<number, bigint>>;
   rflags?: number;
+  /** see CpuOptions.fastPaths (default true) */
+  fastPaths?: boolean;
 }
 
 export interface BareMetalResult {
@@ -253,7 +255,7 @@ export function createBareMetal(code: Uint8Array, base: bigint, opts: BareMetalO
   state.gpr[4] = stackTop;
   for (const [k, v] of Object.entries(opts.regs ?? {})) if (v !== undefined) state.gpr[Number(k)] = v;
 
-  const cpu = new Cpu(state, mem, { seed: opts.seed, io: opts.io });
+  const cpu = new Cpu(state, mem, { seed: opts.seed, io: opts.io, fastPaths: opts.fastPaths });
   mem.onCodeWrite = (page) => cpu.invalidateCode(page);
   return { cpu, mem };
 }

@@ -29,7 +29,7 @@ import { CpuFault, CpuState, SEG_FS, SEG_GS, Vec, type LinearMemory, type PortIO
 import { MASK as ALU_MASK } from './alu';
 import { isSystemInstruction, type CodeWatchingMemory, type NumberAddressedMemory, type SystemOps } from './system-ops';
 import { condition as conditionHolds, HANDLERS, systemFallback, type Handler } from './exec';
-import { specialize } from './exec-fast';
+import { flagUse, specialize, STATUS_FLAGS } from './exec-fast';
 
 export type StepOutcome =
   | { kind: 'ok' }
@@ -54,11 +54,14 @@ const HALTED: StepOutcome = Object.freeze({ kind: 'halted' });
  * One cached decode: the instruction and its handler, resolved once, plus links to the decodes
  * that followed it last time (fall-through and taken branch), so the hot loop usually finds the
  * next instruction without a map lookup. A link is trusted only when its target carries the
- * current cache generation (bumped by every invalidation) and the expected address.
+ * current cache generation (bumped by every invalidation), the expected address, and its page was
+ * fetch-checked at the current CPL (so a privilege change costs only a check per page).
  */
 interface Decoded {
   insn: Instruction;
   exec: Handler;
+  /** the cache page holding this decode */
+  page: CodePage;
   /** address of the following instruction */
   next: bigint;
   gen: number;
@@ -72,12 +75,18 @@ interface Decoded {
   /** the straight-line run of decodes starting here (see Cpu.run), valid while blockGen equals
    *  the CPU's codeGen */
   block: Decoded[] | undefined;
+  /** the handler the block runner calls for each block entry: the decode's own, or (fast paths
+   *  on) a variant that skips computing flags no one can observe (see buildBlock) */
+  blockExec: Handler[] | undefined;
   blockGen: number;
   /** the block stopped at an address not decoded yet: build it again once its end is reached */
   blockOpen: boolean;
   /** index in the block of the CondJump or Jump that goes back to the block's head (the block
    *  then loops on itself without leaving runBlock), or -1 */
   blockLoop: number;
+  /** a Straight instruction whose handler (an exec-fast.ts one, no RIP-relative operand) never
+   *  reads cpu.nextRip: the block runner need not set it first */
+  plain: boolean;
 }
 
 /**
@@ -101,7 +110,8 @@ const enum BlockRole {
 }
 
 const BRANCH_OPS: ReadonlySet<string> = new Set(['jcc', 'jmp', 'call', 'ret', 'loop', 'loopcc', 'jrcxz']);
-const EXCLUDED_OPS: ReadonlySet<string> = new Set(['popf', 'rdtscp', 'ud2']);
+// (RDTSC reads the retired count, which the block runner adds up only when the block ends)
+const EXCLUDED_OPS: ReadonlySet<string> = new Set(['popf', 'rdtsc', 'rdtscp', 'ud2']);
 /** longest block (a bound on how far a run may overshoot nothing: blocks never exceed the budget) */
 const MAX_BLOCK = 64;
 
@@ -119,12 +129,18 @@ function isCanonical(a: bigint): boolean {
   return a <= 0x7fffffffffffn || (a >= 0xffff800000000000n && a <= 0xffffffffffffffffn);
 }
 
-/** The decodes of one 4 KiB linear page, and the CPL their fetch permission was checked at. */
+/**
+ * The decodes of one 4 KiB linear page. `tag` says under which translations and CPL the page was
+ * last fetch-checked (Cpu.fetchTag then; -1: never again); `frame` is the physical frame the
+ * decodes came from (-1 when the memory cannot say, see CodeWatchingMemory.fetchFrame).
+ */
 interface CodePage {
   slots: (Decoded | undefined)[];
-  cpl: number;
+  tag: number;
+  frame: number;
 }
 
+const STATUS = STATUS_FLAGS;
 const TF_BIT = 0x100, RF_BIT = 0x10000, TF_RF = TF_BIT | RF_BIT;
 
 const PAGE_SHIFT = 12n;
@@ -191,7 +207,13 @@ export class Cpu {
   private readonly cache = new Map<bigint, CodePage>();
   /** the CPL at which the linked decodes were last fetch-checked (see step) */
   private fetchCpl = -1;
-  /** cache generation: bumped by invalidateCode() and privilege changes, see Decoded */
+  /** counts the translation changes (CR3 switches, INVLPG...) decodes were kept across */
+  private mapEpoch = 0;
+  /** the tag of a page fetch-checked at fetchCpl under the current translations (see CodePage) */
+  private fetchTag = -1;
+  /** set while a system instruction runs (see invalidateCode) */
+  private inSystemInstruction = false;
+  /** cache generation: bumped by invalidateCode(), see Decoded */
   private gen = 0;
   /** bumped by invalidateCode() only: blocks built at an older codeGen are stale */
   private codeGen = 0;
@@ -230,7 +252,7 @@ export class Cpu {
       const prev = this.prev;
       if (prev !== undefined) {
         d = rip === prev.next ? prev.fall : prev.taken;
-        if (d !== undefined && (d.gen !== this.gen || d.insn.address !== rip)) d = undefined;
+        if (d !== undefined && (d.gen !== this.gen || d.insn.address !== rip || d.page.tag !== this.fetchTag)) d = undefined;
       }
       if (d === undefined) {
         d = this.lookup(rip);
@@ -297,12 +319,12 @@ export class Cpu {
     return this.raise(new CpuFault(Vec.DB, undefined, undefined, 'single step (RFLAGS.TF)'));
   }
 
-  /** The privilege level changed since cached decodes were last used: unlink them all so each
-   *  page is fetch-checked again at the new CPL before its decodes run (lookup()). */
+  /** The privilege level changed since cached decodes were last used. Links stay: one is followed
+   *  only into a page fetch-checked at the current CPL, and lookup() checks any other page again
+   *  before its decodes run. */
   private privilegeChanged(): void {
     this.fetchCpl = this.st.cpl;
-    this.gen++;
-    this.prev = undefined;
+    this.fetchTag = this.mapEpoch * 4 + this.fetchCpl;
     this.lastPageNum = -1n;
     this.lastPage = undefined;
   }
@@ -339,7 +361,7 @@ export class Cpu {
     if (prev === undefined || st.halted || (st.rflags & TF_RF) !== 0 || st.cpl !== this.fetchCpl) return undefined;
     const rip = st.rip;
     const d = rip === prev.next ? prev.fall : prev.taken;
-    if (d === undefined || d.gen !== this.gen || d.insn.address !== rip) return undefined;
+    if (d === undefined || d.gen !== this.gen || d.insn.address !== rip || d.page.tag !== this.fetchTag) return undefined;
     if (d.blockGen !== this.codeGen) this.buildBlock(d);
     const b = d.block;
     return b !== undefined && b.length > 0 ? d : undefined;
@@ -368,7 +390,7 @@ export class Cpu {
       }
       const next: bigint = d.role === BlockRole.Jump ? d.target : d.next;
       const off: bigint = next - (head.insn.address & ~PAGE_OFFSET);
-      if (off >= 0x1000n || off < 0n || page === undefined || page.cpl !== this.fetchCpl) break;
+      if (off >= 0x1000n || off < 0n || page === undefined || page.tag !== this.fetchTag) break;
       const n: Decoded | undefined = page.slots[Number(off)];
       if (n === undefined) {
         open = true;
@@ -377,9 +399,35 @@ export class Cpu {
       d = n;
     }
     head.block = list;
+    head.blockExec = this.blockHandlers(list);
     head.blockGen = this.codeGen;
     head.blockOpen = open;
     head.blockLoop = loop;
+  }
+
+  /**
+   * The handlers for a block's entries. With fast paths on, a register-only instruction whose
+   * status flags are all overwritten by a later register-only instruction of the block, before
+   * anything reads them, may fault, or leaves the block, gets its flagless variant: those flags are
+   * never observable (every exit from a block, a fault included, sees exact flags).
+   */
+  private blockHandlers(list: Decoded[]): Handler[] {
+    const execs = list.map((d) => d.exec);
+    if (!this.fastPaths) return execs;
+    /** flags that may be observed after the entry being looked at */
+    let live = STATUS;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const d = list[i];
+      if (d.role === BlockRole.Jump) continue; // no flags, cannot fault
+      const use = d.role === BlockRole.Straight ? flagUse(d.insn) : undefined;
+      if (use === undefined) {
+        live = STATUS; // reads flags, may fault, or may leave the block
+        continue;
+      }
+      if ((live & use.writes) === 0 && use.flagless !== undefined) execs[i] = use.flagless;
+      live = (live & ~use.writes) | use.reads;
+    }
+    return execs;
   }
 
   /**
@@ -387,9 +435,12 @@ export class Cpu {
    * block's length, allows a whole further pass); returns how many instructions retired and leaves
    * the outcome in blockOutcome. Same effects as step() for each instruction: RIP, RFLAGS and the retired count
    * are exact at a fault, and a code write inside the block ends it after the writing instruction.
+   * The retired count is added once when the block ends (nothing inside a block reads it: RDTSC
+   * is excluded, and a fault's delivery happens after the count is settled).
    */
   private runBlock(head: Decoded, budget: number): number {
     const block = head.block!;
+    const execs = head.blockExec!;
     const loop = head.blockLoop;
     const st = this.st;
     const codeGen = this.codeGen;
@@ -407,7 +458,6 @@ export class Cpu {
         flagsBefore = st.rflags;
         const role = d.role;
         if (role === BlockRole.CondJump) {
-          st.retiredCount++;
           i++;
           if (condition(flagsBefore, d.cc)) {
             this.nextRip = d.target;
@@ -422,7 +472,6 @@ export class Cpu {
           continue;
         }
         if (role === BlockRole.Jump) {
-          st.retiredCount++;
           i++;
           this.nextRip = d.target;
           if (i - 1 === loop && done + 2 * n <= budget) {
@@ -431,30 +480,33 @@ export class Cpu {
           }
           continue;
         }
-        this.nextRip = d.next;
-        d.exec(this, d.insn);
-        st.retiredCount++;
+        if (!d.plain) this.nextRip = d.next;
+        execs[i](this, d.insn);
         i++;
         if (this.codeGen !== codeGen) break; // the block's own code may have changed
       }
+      // a plain instruction left nextRip unset
+      if (d.plain) this.nextRip = d.next;
     } catch (e) {
       this.current = null;
       if (!(e instanceof CpuFault)) {
         st.rip = d.insn.address;
+        st.retiredCount += done + i;
         this.blockOutcome = { kind: 'internal', error: e };
         return done + i;
       }
       st.rflags = flagsBefore;
       if (this.trapping) {
         st.rip = this.nextRip;
-        st.retiredCount++;
         i++;
       } else {
         st.rip = d.insn.address;
       }
+      st.retiredCount += done + i;
       this.blockOutcome = this.raise(e);
       return done + i;
     }
+    st.retiredCount += done + i;
     st.rip = this.nextRip;
     this.prev = d;
     this.blockOutcome = OK;
@@ -470,7 +522,7 @@ export class Cpu {
     if (pageNum !== this.lastPageNum) {
       page = this.cache.get(pageNum);
       if (page === undefined) return undefined;
-      if (page.cpl !== this.fetchCpl) this.revalidate(page, rip);
+      if (page.tag !== this.fetchTag && !this.revalidate(page, pageNum, rip)) return undefined;
       this.lastPageNum = pageNum;
       this.lastPage = page;
     }
@@ -478,18 +530,34 @@ export class Cpu {
   }
 
   /**
-   * Fetch-check a cached page at the current CPL (U/S, NX, SMEP live in the translation; CR3,
-   * CR4 and INVLPG changes already drop the cache). Throws the fetch's #PF at `rip`. Decodes that
-   * spill into the next page are dropped: decodeAt() checks both pages when it decodes them again.
+   * Fetch-check a cached page at the current CPL (U/S, NX, SMEP live in the translation); throws
+   * the fetch's #PF at `rip`. After translations changed (mapEpoch), the page must still come from
+   * the frame its decodes were made from, else it is dropped (returns false). Decodes that spill
+   * into the next page are dropped: decodeAt() checks both pages when it decodes them again (they
+   * are never in a block, see decodeAt).
    */
-  private revalidate(page: CodePage, rip: bigint): void {
-    this.mem.read(rip, 1, 'fetch');
+  private revalidate(page: CodePage, pageNum: bigint, rip: bigint): boolean {
+    const watcher = this.mem as Partial<CodeWatchingMemory>;
+    if (watcher.fetchFrame !== undefined) {
+      const frame = watcher.fetchFrame(rip);
+      if (frame !== page.frame) {
+        page.tag = -1;
+        this.cache.delete(pageNum);
+        return false;
+      }
+    } else {
+      this.mem.read(rip, 1, 'fetch');
+    }
     const slots = page.slots;
     for (let off = 4096 - 15; off < 4096; off++) {
       const d = slots[off];
-      if (d !== undefined && off + d.insn.length > 4096) slots[off] = undefined;
+      if (d !== undefined && off + d.insn.length > 4096) {
+        slots[off] = undefined;
+        d.gen = -1; // no link may lead to it any more
+      }
     }
-    page.cpl = this.fetchCpl;
+    page.tag = this.fetchTag;
+    return true;
   }
 
   private decodeAt(rip: bigint): Decoded {
@@ -508,20 +576,31 @@ export class Cpu {
     else exec = (this.fastPaths ? specialize(insn, nextAddress(rip, insn.length)) : undefined) ?? HANDLERS[insn.op];
     if (exec === undefined) exec = unimplemented;
     const length = BigInt(insn.length);
-    const d: Decoded = {
-      insn, exec, next: (rip + length) & MASK[8], gen: this.gen, fall: undefined, taken: undefined,
-      role: blockRole(insn, system), target: 0n, cc: insn.cond ?? 0, block: undefined, blockGen: -1, blockOpen: false, blockLoop: -1,
-    };
-    if (d.role === BlockRole.CondJump || d.role === BlockRole.Jump) d.target = (insn.operands[0] as { target: bigint }).target;
     const pageNum = rip >> PAGE_SHIFT;
     let page = this.cache.get(pageNum);
     const watcher = this.mem as Partial<CodeWatchingMemory>;
-    if (page === undefined || page.cpl !== this.fetchCpl) {
-      // (a page checked at another CPL is replaced: this fetch just checked it at this one)
-      page = { slots: new Array<Decoded | undefined>(4096), cpl: this.fetchCpl };
+    if (page === undefined || page.tag !== this.fetchTag) {
+      // (a page checked at another CPL is replaced: this fetch just checked it at this one; the
+      // old page's decodes must never be followed into again)
+      if (page !== undefined) {
+        page.tag = -1;
+        this.lastPageNum = -1n;
+        this.lastPage = undefined;
+      }
+      const frame = watcher.fetchFrame !== undefined ? watcher.fetchFrame(rip) : -1;
+      page = { slots: new Array<Decoded | undefined>(4096), tag: this.fetchTag, frame };
       this.cache.set(pageNum, page);
       watcher.watchCode?.(pageNum << PAGE_SHIFT);
     }
+    const d: Decoded = {
+      insn, exec, page, next: (rip + length) & MASK[8], gen: this.gen, fall: undefined, taken: undefined,
+      role: blockRole(insn, system), target: 0n, cc: insn.cond ?? 0, block: undefined, blockExec: undefined, blockGen: -1, blockOpen: false, blockLoop: -1,
+      plain: false,
+    };
+    d.plain = d.role === BlockRole.Straight && !system && exec !== HANDLERS[insn.op] && !insn.operands.some((o) => o.kind === 'mem' && o.base === RIP_BASE);
+    // an instruction that spills into the next page stays out of blocks: revalidate() may drop it
+    if ((rip & PAGE_OFFSET) + length > 0x1000n) d.role = BlockRole.Excluded;
+    if (d.role === BlockRole.CondJump || d.role === BlockRole.Jump) d.target = (insn.operands[0] as { target: bigint }).target;
     // an instruction may spill into the next page: watch it too
     if ((rip & PAGE_OFFSET) + length > 0x1000n) watcher.watchCode?.((pageNum + 1n) << PAGE_SHIFT);
     page.slots[Number(rip & PAGE_OFFSET)] = d;
@@ -533,6 +612,16 @@ export class Cpu {
    * before, whose last instructions may extend into it); without, drops everything (CR3 switch).
    */
   invalidateCode(linear?: bigint): void {
+    if (linear === undefined && this.inSystemInstruction && (this.mem as Partial<CodeWatchingMemory>).fetchFrame !== undefined) {
+      // A system instruction (MOV CR3/CR0/CR4, INVLPG, INVPCID) changed translations only: memory
+      // writes reach the cache page by page through the code watch. Keep the decodes; every page
+      // is fetch-checked again, and its frame compared, before they run (revalidate()).
+      this.mapEpoch++;
+      this.fetchTag = this.mapEpoch * 4 + this.fetchCpl;
+      this.lastPageNum = -1n;
+      this.lastPage = undefined;
+      return;
+    }
     this.codeGen++;
     this.lastPageNum = -1n;
     this.lastPage = undefined;
@@ -545,6 +634,16 @@ export class Cpu {
     const pageNum = linear >> PAGE_SHIFT;
     this.cache.delete(pageNum);
     this.cache.delete(pageNum - 1n);
+  }
+
+  /** Runs a system instruction in the system layer (see invalidateCode for why it is marked). */
+  runSystemInstruction(system: SystemOps, insn: Instruction): void {
+    this.inSystemInstruction = true;
+    try {
+      system.exec(this, insn);
+    } finally {
+      this.inSystemInstruction = false;
+    }
   }
 
   // ---- registers --------------------------------------------------------------------------------
@@ -661,7 +760,7 @@ export class Cpu {
 /** System instructions go to the machine's SystemOps when plugged in, else the bare-metal fallback. */
 function systemDispatch(cpu: Cpu, insn: Instruction): void {
   cpu.sysEvents++;
-  if (cpu.system) cpu.system.exec(cpu, insn);
+  if (cpu.system) cpu.runSystemInstruction(cpu.system, insn);
   else systemFallback(cpu, insn);
 }
 

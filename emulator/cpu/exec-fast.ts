@@ -8,7 +8,8 @@
 // destinations and register or immediate sources; jcc with its target precomputed. Memory forms
 // (mov load/store, movzbl load, cmp with a memory destination) when the memory offers
 // number-addressed accesses (NumberAddressedMemory) and the address is a plain base+index*scale+disp
-// below 2^36 (no FS/GS, 64-bit addressing); anything else runs the generic handler.
+// in the canonical lower half, below 2^47 (no FS/GS, 64-bit addressing); anything else runs the
+// generic handler.
 
 import type { Instruction, MemOperand, Operand } from '../isa/types';
 import { RIP as RIP_REG } from '../isa/types';
@@ -71,13 +72,36 @@ export function specialize(insn: Instruction, next: bigint): Handler | undefined
       if (condition(cpu.state.rflags, cc)) cpu.nextRip = target;
     };
   }
+  const r = registerForm(insn);
+  if (r === undefined) return undefined;
+  const { op, size, dn, sn, immLo, immHi } = r;
+  if (op === 'inc' || op === 'dec') return incDec(op === 'inc', size, dn);
+  if (op === 'mov') return move(size, dn, sn, immLo, immHi);
+  if (BINARY.has(op)) return size === 4 ? binary32(op as Kind, dn, sn, immLo) : binary64(op as Kind, dn, sn, immLo, immHi);
+  return undefined;
+}
+
+/** A register-only inc/dec/mov/binary instruction, decomposed for the handlers above. */
+interface RegisterForm {
+  op: string;
+  size: 4 | 8;
+  /** destination and register source as indexes into the 32-bit halves (sn -1: immediate) */
+  dn: number;
+  sn: number;
+  immLo: number;
+  immHi: number;
+}
+
+function registerForm(insn: Instruction): RegisterForm | undefined {
+  const ops = insn.operands;
   const d = ops[0];
   if (d === undefined || d.kind !== 'reg' || d.cls !== 'gpr' || d.high8 || (d.size !== 4 && d.size !== 8)) return undefined;
   const size = d.size;
   const dn = d.num * 2;
-  if (insn.op === 'inc' || insn.op === 'dec') return incDec(insn.op === 'inc', size, dn);
+  const op = insn.op;
+  if (op === 'inc' || op === 'dec') return ops.length === 1 ? { op, size, dn, sn: -1, immLo: 0, immHi: 0 } : undefined;
   const s = ops[1];
-  if (ops.length !== 2) return undefined;
+  if (ops.length !== 2 || (op !== 'mov' && !BINARY.has(op))) return undefined;
   // source: a register of the same size, or an immediate extended to the operand size
   let sn = -1, immLo = 0, immHi = 0;
   if (isGpr(s, size)) sn = (s as { num: number }).num * 2;
@@ -87,9 +111,84 @@ export function specialize(insn: Instruction, next: bigint): Handler | undefined
     immLo = Number(v & 0xffffffffn);
     immHi = size === 8 ? Number((v >> 32n) & 0xffffffffn) : 0;
   } else return undefined;
-  if (insn.op === 'mov') return move(size, dn, sn, immLo, immHi);
-  if (BINARY.has(insn.op)) return size === 4 ? binary32(insn.op as Kind, dn, sn, immLo) : binary64(insn.op as Kind, dn, sn, immLo, immHi);
-  return undefined;
+  return { op, size, dn, sn, immLo, immHi };
+}
+
+// ---- flag liveness (used by Cpu's block builder) ----------------------------------------------
+
+/** The status flags (CF PF AF ZF SF OF), for FlagUse masks. */
+export const STATUS_FLAGS = STATUS;
+
+/**
+ * How a register-only fast handler uses the status flags: it reads `reads`, overwrites all of
+ * `writes`, cannot fault and touches neither memory nor RIP. `flagless` computes the same
+ * register result without producing flags, for use where a later instruction overwrites them
+ * before anything can observe them.
+ */
+export interface FlagUse {
+  reads: number;
+  writes: number;
+  flagless: Handler | undefined;
+}
+
+/** The FlagUse of `insn` when specialize() gives it a register-only handler, else undefined. */
+export function flagUse(insn: Instruction): FlagUse | undefined {
+  if (!LITTLE_ENDIAN || insn.lock || insn.rep !== null) return undefined;
+  if (insn.op === 'imul') return imul(insn) !== undefined ? { reads: 0, writes: STATUS, flagless: undefined } : undefined;
+  const r = registerForm(insn);
+  if (r === undefined) return undefined;
+  const { op, size, dn, sn, immLo, immHi } = r;
+  switch (op) {
+    case 'mov': return { reads: 0, writes: 0, flagless: undefined };
+    case 'adc': case 'sbb': return { reads: CF, writes: STATUS, flagless: undefined };
+    case 'inc': case 'dec': return { reads: 0, writes: STATUS & ~CF, flagless: flaglessIncDec(op === 'inc', size, dn) };
+    default: return { reads: 0, writes: STATUS, flagless: flaglessBinary(op, size, dn, sn, immLo, immHi) };
+  }
+}
+
+const NOTHING: Handler = () => {};
+
+function flaglessBinary(op: string, size: 4 | 8, dn: number, sn: number, immLo: number, immHi: number): Handler {
+  if (op === 'cmp' || op === 'test') return NOTHING;
+  if (size === 4) {
+    switch (op) {
+      case 'add': return (cpu) => { const g = cpu.gpr32; g[dn] = (g[dn] + (sn >= 0 ? g[sn] : immLo)) >>> 0; g[dn + 1] = 0; };
+      case 'sub': return (cpu) => { const g = cpu.gpr32; g[dn] = (g[dn] - (sn >= 0 ? g[sn] : immLo)) >>> 0; g[dn + 1] = 0; };
+      case 'and': return (cpu) => { const g = cpu.gpr32; g[dn] = (g[dn] & (sn >= 0 ? g[sn] : immLo)) >>> 0; g[dn + 1] = 0; };
+      case 'or': return (cpu) => { const g = cpu.gpr32; g[dn] = (g[dn] | (sn >= 0 ? g[sn] : immLo)) >>> 0; g[dn + 1] = 0; };
+      default: return (cpu) => { const g = cpu.gpr32; g[dn] = (g[dn] ^ (sn >= 0 ? g[sn] : immLo)) >>> 0; g[dn + 1] = 0; };
+    }
+  }
+  switch (op) {
+    case 'add':
+      return (cpu) => {
+        const g = cpu.gpr32;
+        const lo = g[dn] + (sn >= 0 ? g[sn] : immLo);
+        g[dn + 1] = (g[dn + 1] + (sn >= 0 ? g[sn + 1] : immHi) + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+        g[dn] = lo >>> 0;
+      };
+    case 'sub':
+      return (cpu) => {
+        const g = cpu.gpr32;
+        const lo = g[dn] - (sn >= 0 ? g[sn] : immLo);
+        g[dn + 1] = (g[dn + 1] - (sn >= 0 ? g[sn + 1] : immHi) - (lo < 0 ? 1 : 0)) >>> 0;
+        g[dn] = lo >>> 0;
+      };
+    case 'and': return (cpu) => { const g = cpu.gpr32; g[dn] &= sn >= 0 ? g[sn] : immLo; g[dn + 1] &= sn >= 0 ? g[sn + 1] : immHi; };
+    case 'or': return (cpu) => { const g = cpu.gpr32; g[dn] |= sn >= 0 ? g[sn] : immLo; g[dn + 1] |= sn >= 0 ? g[sn + 1] : immHi; };
+    default: return (cpu) => { const g = cpu.gpr32; g[dn] ^= sn >= 0 ? g[sn] : immLo; g[dn + 1] ^= sn >= 0 ? g[sn + 1] : immHi; };
+  }
+}
+
+function flaglessIncDec(inc: boolean, size: 4 | 8, dn: number): Handler {
+  const delta = inc ? 1 : -1;
+  if (size === 4) return (cpu) => { const g = cpu.gpr32; g[dn] = (g[dn] + delta) >>> 0; g[dn + 1] = 0; };
+  return (cpu) => {
+    const g = cpu.gpr32;
+    const lo = g[dn] + delta;
+    if (lo > 0xffffffff || lo < 0) g[dn + 1] = (g[dn + 1] + delta) >>> 0;
+    g[dn] = lo >>> 0;
+  };
 }
 
 function move(size: number, dn: number, sn: number, immLo: number, immHi: number): Handler {
@@ -105,96 +204,188 @@ function szp32(r: number): number {
   return PARITY[r & 0xff] | (r === 0 ? ZF : 0) | (r & 0x80000000 ? SF : 0);
 }
 
+// One closure per operation (no switch on the kind at run time: each handler stays small).
+
 function binary32(kind: Kind, dn: number, sn: number, imm: number): Handler {
-  return (cpu) => {
-    const g = halves(cpu);
-    const st = cpu.state;
-    const a = g[dn];
-    const b = sn >= 0 ? g[sn] : imm;
-    let r: number, fl: number;
-    switch (kind) {
-      case 'add': case 'adc': {
-        const sum = a + b + (kind === 'adc' ? st.rflags & CF : 0);
-        r = sum >>> 0;
-        fl = szp32(r) | (sum > 0xffffffff ? CF : 0) | ((a ^ b ^ r) & AF) | ((a ^ r) & (b ^ r) & 0x80000000 ? OF : 0);
-        break;
-      }
-      case 'sub': case 'sbb': case 'cmp': {
-        const c = kind === 'sbb' ? st.rflags & CF : 0;
-        r = (a - b - c) >>> 0;
-        fl = szp32(r) | (a < b + c ? CF : 0) | ((a ^ b ^ r) & AF) | ((a ^ b) & (a ^ r) & 0x80000000 ? OF : 0);
-        break;
-      }
-      case 'and': case 'test': r = (a & b) >>> 0; fl = szp32(r); break;
-      case 'or': r = (a | b) >>> 0; fl = szp32(r); break;
-      default: r = (a ^ b) >>> 0; fl = szp32(r); break;
+  switch (kind) {
+    case 'add':
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const a = g[dn], b = sn >= 0 ? g[sn] : imm;
+        const sum = a + b;
+        const r = sum >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp32(r) | (sum > 0xffffffff ? CF : 0) | ((a ^ b ^ r) & AF) | ((a ^ r) & (b ^ r) & 0x80000000 ? OF : 0);
+        g[dn] = r;
+        g[dn + 1] = 0;
+      };
+    case 'adc':
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const a = g[dn], b = sn >= 0 ? g[sn] : imm;
+        const sum = a + b + (st.rflags & CF);
+        const r = sum >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp32(r) | (sum > 0xffffffff ? CF : 0) | ((a ^ b ^ r) & AF) | ((a ^ r) & (b ^ r) & 0x80000000 ? OF : 0);
+        g[dn] = r;
+        g[dn + 1] = 0;
+      };
+    case 'sub': case 'sbb': case 'cmp': {
+      const borrow = kind === 'sbb';
+      const store = kind !== 'cmp';
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const a = g[dn], b = sn >= 0 ? g[sn] : imm;
+        const c = borrow ? st.rflags & CF : 0;
+        const r = (a - b - c) >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp32(r) | (a < b + c ? CF : 0) | ((a ^ b ^ r) & AF) | ((a ^ b) & (a ^ r) & 0x80000000 ? OF : 0);
+        if (store) {
+          g[dn] = r;
+          g[dn + 1] = 0;
+        }
+      };
     }
-    st.rflags = (st.rflags & ~STATUS) | fl;
-    if (kind !== 'cmp' && kind !== 'test') {
-      g[dn] = r;
-      g[dn + 1] = 0;
+    case 'and': case 'test': {
+      const store = kind === 'and';
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const r = (g[dn] & (sn >= 0 ? g[sn] : imm)) >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp32(r);
+        if (store) {
+          g[dn] = r;
+          g[dn + 1] = 0;
+        }
+      };
     }
-  };
+    case 'or':
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const r = (g[dn] | (sn >= 0 ? g[sn] : imm)) >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp32(r);
+        g[dn] = r;
+        g[dn + 1] = 0;
+      };
+    default:
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const r = (g[dn] ^ (sn >= 0 ? g[sn] : imm)) >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp32(r);
+        g[dn] = r;
+        g[dn + 1] = 0;
+      };
+  }
+}
+
+/** SF ZF PF of a 64-bit result given as halves. */
+function szp64(rlo: number, rhi: number): number {
+  return PARITY[rlo & 0xff] | ((rlo | rhi) === 0 ? ZF : 0) | (rhi & 0x80000000 ? SF : 0);
 }
 
 function binary64(kind: Kind, dn: number, sn: number, immLo: number, immHi: number): Handler {
-  return (cpu) => {
-    const g = halves(cpu);
-    const st = cpu.state;
-    const alo = g[dn], ahi = g[dn + 1];
-    const blo = sn >= 0 ? g[sn] : immLo, bhi = sn >= 0 ? g[sn + 1] : immHi;
-    let rlo: number, rhi: number, fl: number;
-    switch (kind) {
-      case 'add': case 'adc': {
-        const lo = alo + blo + (kind === 'adc' ? st.rflags & CF : 0);
-        rlo = lo >>> 0;
+  switch (kind) {
+    case 'add': case 'adc': {
+      const carry = kind === 'adc';
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const alo = g[dn], ahi = g[dn + 1];
+        const blo = sn >= 0 ? g[sn] : immLo, bhi = sn >= 0 ? g[sn + 1] : immHi;
+        const lo = alo + blo + (carry ? st.rflags & CF : 0);
+        const rlo = lo >>> 0;
         const hi = ahi + bhi + (lo > 0xffffffff ? 1 : 0);
-        rhi = hi >>> 0;
-        fl = (hi > 0xffffffff ? CF : 0) | ((alo ^ blo ^ rlo) & AF) | ((ahi ^ rhi) & (bhi ^ rhi) & 0x80000000 ? OF : 0);
-        break;
-      }
-      case 'sub': case 'sbb': case 'cmp': {
-        const lo = alo - blo - (kind === 'sbb' ? st.rflags & CF : 0);
-        rlo = lo >>> 0;
+        const rhi = hi >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp64(rlo, rhi) | (hi > 0xffffffff ? CF : 0) | ((alo ^ blo ^ rlo) & AF) | ((ahi ^ rhi) & (bhi ^ rhi) & 0x80000000 ? OF : 0);
+        g[dn] = rlo;
+        g[dn + 1] = rhi;
+      };
+    }
+    case 'sub': case 'sbb': case 'cmp': {
+      const borrow = kind === 'sbb';
+      const store = kind !== 'cmp';
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const alo = g[dn], ahi = g[dn + 1];
+        const blo = sn >= 0 ? g[sn] : immLo, bhi = sn >= 0 ? g[sn + 1] : immHi;
+        const lo = alo - blo - (borrow ? st.rflags & CF : 0);
+        const rlo = lo >>> 0;
         const hi = ahi - bhi - (lo < 0 ? 1 : 0);
-        rhi = hi >>> 0;
-        fl = (hi < 0 ? CF : 0) | ((alo ^ blo ^ rlo) & AF) | ((ahi ^ bhi) & (ahi ^ rhi) & 0x80000000 ? OF : 0);
-        break;
-      }
-      case 'and': case 'test': rlo = (alo & blo) >>> 0; rhi = (ahi & bhi) >>> 0; fl = 0; break;
-      case 'or': rlo = (alo | blo) >>> 0; rhi = (ahi | bhi) >>> 0; fl = 0; break;
-      default: rlo = (alo ^ blo) >>> 0; rhi = (ahi ^ bhi) >>> 0; fl = 0; break;
+        const rhi = hi >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp64(rlo, rhi) | (hi < 0 ? CF : 0) | ((alo ^ blo ^ rlo) & AF) | ((ahi ^ bhi) & (ahi ^ rhi) & 0x80000000 ? OF : 0);
+        if (store) {
+          g[dn] = rlo;
+          g[dn + 1] = rhi;
+        }
+      };
     }
-    fl |= PARITY[rlo & 0xff] | ((rlo | rhi) === 0 ? ZF : 0) | (rhi & 0x80000000 ? SF : 0);
-    st.rflags = (st.rflags & ~STATUS) | fl;
-    if (kind !== 'cmp' && kind !== 'test') {
-      g[dn] = rlo;
-      g[dn + 1] = rhi;
+    case 'and': case 'test': {
+      const store = kind === 'and';
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const rlo = (g[dn] & (sn >= 0 ? g[sn] : immLo)) >>> 0;
+        const rhi = (g[dn + 1] & (sn >= 0 ? g[sn + 1] : immHi)) >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp64(rlo, rhi);
+        if (store) {
+          g[dn] = rlo;
+          g[dn + 1] = rhi;
+        }
+      };
     }
-  };
+    case 'or':
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const rlo = (g[dn] | (sn >= 0 ? g[sn] : immLo)) >>> 0;
+        const rhi = (g[dn + 1] | (sn >= 0 ? g[sn + 1] : immHi)) >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp64(rlo, rhi);
+        g[dn] = rlo;
+        g[dn + 1] = rhi;
+      };
+    default:
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const rlo = (g[dn] ^ (sn >= 0 ? g[sn] : immLo)) >>> 0;
+        const rhi = (g[dn + 1] ^ (sn >= 0 ? g[sn + 1] : immHi)) >>> 0;
+        st.rflags = (st.rflags & ~STATUS) | szp64(rlo, rhi);
+        g[dn] = rlo;
+        g[dn + 1] = rhi;
+      };
+  }
 }
 
-/** INC/DEC: like add/sub 1 with CF preserved. */
+/** INC/DEC: like add/sub 1 with CF preserved (one closure per operation and size). */
 function incDec(inc: boolean, size: number, dn: number): Handler {
-  const keep = CF;
-  return (cpu) => {
-    const g = halves(cpu);
-    const st = cpu.state;
-    const alo = g[dn], ahi = size === 8 ? g[dn + 1] : 0;
-    let rlo: number, rhi: number, fl: number;
+  const KEEP = ~(STATUS & ~CF);
+  if (size === 4) {
     if (inc) {
-      rlo = (alo + 1) >>> 0;
-      rhi = size === 8 ? (rlo === 0 ? (ahi + 1) >>> 0 : ahi) : 0;
-      const top = size === 8 ? ahi : alo, rtop = size === 8 ? rhi : rlo;
-      fl = ((alo ^ 1 ^ rlo) & AF) | (~top & rtop & 0x80000000 ? OF : 0);
-    } else {
-      rlo = (alo - 1) >>> 0;
-      rhi = size === 8 ? (alo === 0 ? (ahi - 1) >>> 0 : ahi) : 0;
-      const top = size === 8 ? ahi : alo, rtop = size === 8 ? rhi : rlo;
-      fl = ((alo ^ 1 ^ rlo) & AF) | (top & ~rtop & 0x80000000 ? OF : 0);
+      return (cpu) => {
+        const g = cpu.gpr32, st = cpu.state;
+        const a = g[dn], r = (a + 1) >>> 0;
+        st.rflags = (st.rflags & KEEP) | szp32(r) | ((a ^ 1 ^ r) & AF) | (~a & r & 0x80000000 ? OF : 0);
+        g[dn] = r;
+        g[dn + 1] = 0;
+      };
     }
-    fl |= PARITY[rlo & 0xff] | ((rlo | rhi) === 0 ? ZF : 0) | ((size === 8 ? rhi : rlo) & 0x80000000 ? SF : 0);
-    st.rflags = (st.rflags & ~(STATUS & ~keep)) | fl;
+    return (cpu) => {
+      const g = cpu.gpr32, st = cpu.state;
+      const a = g[dn], r = (a - 1) >>> 0;
+      st.rflags = (st.rflags & KEEP) | szp32(r) | ((a ^ 1 ^ r) & AF) | (a & ~r & 0x80000000 ? OF : 0);
+      g[dn] = r;
+      g[dn + 1] = 0;
+    };
+  }
+  if (inc) {
+    return (cpu) => {
+      const g = cpu.gpr32, st = cpu.state;
+      const alo = g[dn], ahi = g[dn + 1];
+      const rlo = (alo + 1) >>> 0;
+      const rhi = rlo === 0 ? (ahi + 1) >>> 0 : ahi;
+      st.rflags = (st.rflags & KEEP) | szp64(rlo, rhi) | ((alo ^ 1 ^ rlo) & AF) | (~ahi & rhi & 0x80000000 ? OF : 0);
+      g[dn] = rlo;
+      g[dn + 1] = rhi;
+    };
+  }
+  return (cpu) => {
+    const g = cpu.gpr32, st = cpu.state;
+    const alo = g[dn], ahi = g[dn + 1];
+    const rlo = (alo - 1) >>> 0;
+    const rhi = alo === 0 ? (ahi - 1) >>> 0 : ahi;
+    st.rflags = (st.rflags & KEEP) | szp64(rlo, rhi) | ((alo ^ 1 ^ rlo) & AF) | (ahi & ~rhi & 0x80000000 ? OF : 0);
     g[dn] = rlo;
     g[dn + 1] = rhi;
   };
@@ -212,19 +403,49 @@ function addressOf(m: MemOperand, next: bigint): AddressFn | undefined {
   const disp = Number(m.disp);
   if (m.base === RIP) {
     const a = next + m.disp;
-    if (m.index !== null || a < 0n || a >= 1n << 36n) return undefined;
+    if (m.index !== null || a < 0n || a >= 1n << 47n) return undefined;
     const an = Number(a);
     return () => an;
   }
   const b = m.base === null ? -1 : (m.base as number) * 2;
   const i = m.index === null ? -1 : m.index * 2;
   const scale = m.scale;
-  // a result below 0 (negative displacement) or a register above 2^32 takes the generic path
-  if (b >= 0 && i >= 0) return (g) => ((g[b + 1] | g[i + 1]) !== 0 ? -1 : g[b] + g[i] * scale + disp);
-  if (b >= 0) return (g) => (g[b + 1] !== 0 ? -1 : g[b] + disp);
-  if (i >= 0) return (g) => (g[i + 1] !== 0 ? -1 : g[i] * scale + disp);
+  // Addresses in the canonical lower half (below 2^47) are exact as numbers; a result below 0
+  // (negative displacement), at or above 2^47, or a register above 2^47 takes the generic path.
+  if (b >= 0 && i >= 0) {
+    return (g) => {
+      const bh = g[b + 1], ih = g[i + 1];
+      if ((bh | ih) === 0) return g[b] + g[i] * scale + disp;
+      if (bh >= HIGH_LIMIT || ih >= HIGH_LIMIT) return -1;
+      const a = bh * TWO32 + g[b] + (ih * TWO32 + g[i]) * scale + disp;
+      return a < LOWER_HALF_END ? a : -1;
+    };
+  }
+  if (b >= 0) {
+    return (g) => {
+      const bh = g[b + 1];
+      if (bh === 0) return g[b] + disp;
+      if (bh >= HIGH_LIMIT) return -1;
+      const a = bh * TWO32 + g[b] + disp;
+      return a < LOWER_HALF_END ? a : -1;
+    };
+  }
+  if (i >= 0) {
+    return (g) => {
+      const ih = g[i + 1];
+      if (ih === 0) return g[i] * scale + disp;
+      if (ih >= HIGH_LIMIT) return -1;
+      const a = (ih * TWO32 + g[i]) * scale + disp;
+      return a < LOWER_HALF_END ? a : -1;
+    };
+  }
   return disp >= 0 ? () => disp : undefined;
 }
+
+const TWO32 = 0x100000000;
+/** the end of the canonical lower half, and the high 32-bit half of a register at or above it */
+const LOWER_HALF_END = 2 ** 47;
+const HIGH_LIMIT = 0x8000;
 
 function memoryForm(insn: Instruction, next: bigint): Handler | undefined {
   const ops = insn.operands;
@@ -362,18 +583,90 @@ function imul(insn: Instruction): Handler | undefined {
       g[dn + 1] = 0;
     };
   }
-  const ai = an >> 1, bi = bn >> 1, di = dn >> 1;
+  const immV = BigInt.asUintN(64, imm);
+  const immLo = Number(immV & 0xffffffffn), immHi = Number(immV >> 32n);
   return (cpu) => {
-    const gpr = cpu.state.gpr;
-    const p = BigInt.asIntN(64, gpr[ai]) * (bi >= 0 ? BigInt.asIntN(64, gpr[bi]) : imm);
-    const r = BigInt.asUintN(64, p);
-    gpr[di] = r;
     const g = cpu.gpr32;
-    const lo = g[dn], hi = g[dn + 1];
-    const fl = PARITY[lo & 0xff] | ((lo | hi) === 0 ? ZF : 0) | (hi & 0x80000000 ? SF : 0) | (BigInt.asIntN(64, r) === p ? 0 : CF | OF);
+    const alo = g[an], ahi = g[an + 1];
+    const blo = bn >= 0 ? g[bn] : immLo, bhi = bn >= 0 ? g[bn + 1] : immHi;
+    // low 64 bits of the product (the same signed or unsigned)
+    const lo = Math.imul(alo, blo) >>> 0;
+    const hi = (multiplyHigh32(alo, blo) + Math.imul(alo, bhi) + Math.imul(ahi, blo)) >>> 0;
+    // overflow: the signed product as a double (relative error below 2^-50) settles it unless it
+    // lies within a hair of the limits, where the exact 128-bit product decides
+    const approx = Math.abs(((ahi | 0) * 4294967296 + alo) * ((bhi | 0) * 4294967296 + blo));
+    const overflow = approx > OVERFLOW_SURE ? true : approx < FITS_SURE ? false : signedOverflow64(alo, ahi, blo, bhi);
+    const fl = PARITY[lo & 0xff] | ((lo | hi) === 0 ? ZF : 0) | (hi & 0x80000000 ? SF : 0) | (overflow ? CF | OF : 0);
     const st = cpu.state;
     st.rflags = (st.rflags & ~STATUS) | fl;
+    g[dn] = lo;
+    g[dn + 1] = hi;
   };
+}
+
+const TWO63 = 2 ** 63;
+const OVERFLOW_SURE = TWO63 * (1 + 2 ** -45);
+const FITS_SURE = TWO63 * (1 - 2 ** -45);
+
+/** High 32 bits of the unsigned 32 x 32-bit product (16-bit pieces keep every step exact). */
+function multiplyHigh32(a: number, b: number): number {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const t = a0 * b0, m1 = a1 * b0, m2 = a0 * b1;
+  const mid = (t >>> 16) + (m1 & 0xffff) + (m2 & 0xffff);
+  return a1 * b1 + (m1 >>> 16) + (m2 >>> 16) + (mid >>> 16);
+}
+
+/** Whether the signed 64 x 64-bit product does not fit 64 bits, exactly (128-bit product). */
+function signedOverflow64(alo: number, ahi: number, blo: number, bhi: number): boolean {
+  multiply64(alo, ahi, blo, bhi);
+  const hi = product[1];
+  // signed high half: the unsigned one minus b when a < 0 and minus a when b < 0 (mod 2^64)
+  let h0 = product[2], h1 = product[3];
+  if (ahi & 0x80000000) {
+    const t = h0 - blo;
+    h0 = t >>> 0;
+    h1 = (h1 - bhi - (t < 0 ? 1 : 0)) >>> 0;
+  }
+  if (bhi & 0x80000000) {
+    const t = h0 - alo;
+    h0 = t >>> 0;
+    h1 = (h1 - ahi - (t < 0 ? 1 : 0)) >>> 0;
+  }
+  // the product fits 64 bits exactly when the high half is the sign extension of the low one
+  const ext = hi & 0x80000000 ? 0xffffffff : 0;
+  return !(h0 === ext && h1 === ext);
+}
+
+/** The unsigned 128-bit product of multiply64(), as four 32-bit words, least significant first. */
+const product = new Uint32Array(4);
+
+/**
+ * Unsigned 64 x 64 -> 128-bit multiply on 16-bit limbs (each partial product and column sum
+ * stays exact in a double), without BigInt; the result goes to `product`.
+ */
+function multiply64(alo: number, ahi: number, blo: number, bhi: number): void {
+  const a0 = alo & 0xffff, a1 = alo >>> 16, a2 = ahi & 0xffff, a3 = ahi >>> 16;
+  const b0 = blo & 0xffff, b1 = blo >>> 16, b2 = bhi & 0xffff, b3 = bhi >>> 16;
+  // (`c & 0xffff` is exact for any integer below 2^53: ToInt32 works modulo 2^32)
+  let c = a0 * b0;
+  const l0 = c & 0xffff;
+  c = Math.floor(c / 65536) + a0 * b1 + a1 * b0;
+  const l1 = c & 0xffff;
+  c = Math.floor(c / 65536) + a0 * b2 + a1 * b1 + a2 * b0;
+  const l2 = c & 0xffff;
+  c = Math.floor(c / 65536) + a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
+  const l3 = c & 0xffff;
+  c = Math.floor(c / 65536) + a1 * b3 + a2 * b2 + a3 * b1;
+  const l4 = c & 0xffff;
+  c = Math.floor(c / 65536) + a2 * b3 + a3 * b2;
+  const l5 = c & 0xffff;
+  c = Math.floor(c / 65536) + a3 * b3;
+  const l6 = c & 0xffff;
+  const l7 = Math.floor(c / 65536);
+  product[0] = l0 | (l1 << 16);
+  product[1] = l2 | (l3 << 16);
+  product[2] = l4 | (l5 << 16);
+  product[3] = l6 | (l7 << 16);
 }
 
 // ---- rep stos -----------------------------------------------------------------------------------

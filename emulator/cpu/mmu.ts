@@ -270,6 +270,11 @@ export class Mmu implements LinearMemory, NumberAddressedMemory {
     this.writeFrame.fill(undefined);
   }
 
+  /** CodeWatchingMemory (system-ops.ts): the frame a fetch at `lin` uses, checked like a fetch. */
+  fetchFrame(lin: bigint): number {
+    return Math.floor(this.translate(lin, Access.Fetch, this.state.cpl === 3, false) / 4096);
+  }
+
   /** Code-page writes arrive here from the physical memory's watch (wired by the machine): any
    *  linear alias of the frame (user mapping, direct map) may have been used to write it. */
   codeWritten(frame: number): void {

@@ -62,6 +62,13 @@ export interface SystemOps {
  */
 export interface CodeWatchingMemory {
   watchCode(linearPage: bigint): void;
+  /**
+   * Optional: the physical frame number a fetch at `lin` uses, after the fetch's permission checks
+   * at the current CPL (throws the fetch's fault). With it, the CPU keeps its decodes across
+   * invalidateCode() calls made by system instructions (CR3 switches, INVLPG: translations change,
+   * memory does not) and re-checks each page's frame before using them again.
+   */
+  fetchFrame?(lin: bigint): number;
 }
 
 /**
