@@ -1,7 +1,7 @@
 // `ringstep` — the command-line front end over the same emulator the debugger drives.
 //   ringstep build prog.s [more.s ...] -o prog [--text-base ADDR]
 //   ringstep disasm FILE | --raw FILE --base ADDR
-//   ringstep run PROGRAM [--strace] [--trace-ring] [--max-instructions N] [--mitigations=off|LIST]
+//   ringstep run PROGRAM [--strace] [--trace=NAMES] [--trace-ring] [--max-instructions N] [--mitigations=off|LIST]
 //                [--seed N] [--file GUEST=HOST]... [--bare] [-- ARGS...]
 // This file is the only part of emulator/ that touches the host (files, stdout, exit status).
 
@@ -20,9 +20,10 @@ const USAGE = `usage:
   ringstep build FILE.s [FILE.s ...] -o OUTPUT [--text-base ADDR]
   ringstep disasm ELF-FILE
   ringstep disasm --raw FILE --base ADDR
-  ringstep run PROGRAM [--strace] [--trace-ring] [--max-instructions N] [--mitigations=off|LIST]
-               [--seed N] [--file GUEST_PATH=HOST_PATH]... [--bare] [-- ARGS...]
+  ringstep run PROGRAM [--strace] [--trace=NAMES] [--trace-ring] [--max-instructions N]
+               [--mitigations=off|LIST] [--seed N] [--file GUEST_PATH=HOST_PATH]... [--bare] [-- ARGS...]
       PROGRAM is a .s/.S file, a folder of them, or an ELF64 executable.
+      --trace=openat,read,... is --strace showing only those calls (strace -e trace=...).
       --bare runs flat code at ring 0 with no kernel until hlt, then dumps registers and flags.`;
 
 class UsageError extends Error {}
@@ -193,6 +194,8 @@ function nearestSymbol(symbols: { name: string; address: bigint; type: string }[
 interface RunOptions {
   program: string;
   strace: boolean;
+  /** --trace=NAMES: only these syscalls' lines (signals and the exit line always show) */
+  traceOnly?: Set<string>;
   traceRing: boolean;
   bare: boolean;
   maxInstructions?: number;
@@ -212,6 +215,10 @@ function parseRun(argv: string[]): RunOptions {
       o.args.push(...argv.slice(i + 1));
       break;
     } else if (flag === '--strace') o.strace = true;
+    else if (flag === '--trace') {
+      o.strace = true;
+      o.traceOnly = new Set(value().split(',').map((n) => n.trim()).filter(Boolean));
+    }
     else if (flag === '--trace-ring') o.traceRing = true;
     else if (flag === '--bare') o.bare = true;
     else if (flag === '--max-instructions') o.maxInstructions = Number(parseNumber(value(), '--max-instructions'));
@@ -281,7 +288,7 @@ function runToEnd(machine: Machine, o: RunOptions): Promise<number> {
   let inFlight: { name: string; since: bigint } | undefined;
   machine.on((e) => {
     if (e.kind === 'stdout') (e.fd === 2 ? process.stderr : process.stdout).write(e.bytes);
-    else if (e.kind === 'strace' && o.strace) process.stderr.write(e.line + '\n');
+    else if (e.kind === 'strace' && o.strace && straceWanted(e.line, o.traceOnly)) process.stderr.write(e.line + '\n');
     else if (e.kind === 'ring' && o.traceRing) process.stderr.write(describeCrossing(machine, e, () => inFlight, (v) => (inFlight = v)) + '\n');
   });
   return new Promise((done) => {
@@ -317,6 +324,13 @@ function runToEnd(machine: Machine, o: RunOptions): Promise<number> {
     };
     slice();
   });
+}
+
+/** strace -e trace=NAMES: a syscall line shows when its name is listed; `---`/`+++` lines always. */
+function straceWanted(line: string, only: Set<string> | undefined): boolean {
+  if (!only) return true;
+  const name = /^([a-z_0-9]+)\(/.exec(line)?.[1];
+  return name === undefined || only.has(name);
 }
 
 type RingEvent = Extract<MachineEvent, { kind: 'ring' }>;

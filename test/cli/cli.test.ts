@@ -76,3 +76,17 @@ test('run: an assembler error is reported with file, line and column', () => {
   assert.match(r.stderr, /broken\.s:4:\d+: error: /);
   assert.match(r.stderr, /broken\.s:5:\d+: error: /);
 });
+
+test('run --trace=LIST shows only those calls, as strace -e trace=LIST (the article\'s command)', () => {
+  const r = run(['run', 'samples/cat-hostname', '--trace=openat,read,write,close']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'myhost\n');
+  assert.deepEqual(r.stderr.trimEnd().split('\n'), [
+    'openat(AT_FDCWD, "/etc/hostname", O_RDONLY) = 3',
+    'read(3, "myhost\\n", 262144)             = 7',
+    'write(1, "myhost\\n", 7)                 = 7',
+    'read(3, "", 262144)                     = 0',
+    'close(3)                                = 0',
+    '+++ exited with 0 +++',
+  ]);
+});
