@@ -78,12 +78,19 @@ interface Decoded {
   /** the handler the block runner calls for each block entry: the decode's own, or (fast paths
    *  on) a variant that skips computing flags no one can observe (see buildBlock) */
   blockExec: Handler[] | undefined;
+  /** per block entry, how the block runner treats it (STEP_* bits, see buildBlock) */
+  blockSteps: Uint8Array | undefined;
   blockGen: number;
   /** the block stopped at an address not decoded yet: build it again once its end is reached */
   blockOpen: boolean;
-  /** index in the block of the CondJump or Jump that goes back to the block's head (the block
-   *  then loops on itself without leaving runBlock), or -1 */
+  /** index in the block of its last entry when that entry can lead back into the block itself (a
+   *  CondJump or Jump to an entry of the block, or an instruction falling through into one): the
+   *  block then loops without leaving runBlock; else -1 */
   blockLoop: number;
+  /** where the loop goes back to: the index of that entry */
+  blockLoopStart: number;
+  /** the loop is the fall-through of the last entry (a Straight one, or a CondJump not taken) */
+  blockFallLoop: boolean;
   /** a Straight instruction whose handler (an exec-fast.ts one, no RIP-relative operand) never
    *  reads cpu.nextRip: the block runner need not set it first */
   plain: boolean;
@@ -93,8 +100,10 @@ interface Decoded {
  * A block is a run of cached decodes on one page that Cpu.run executes without the
  * per-instruction bookkeeping of step(): no link lookups, no RIP store, no TF/halt checks. Only
  * instructions that cannot change CPL, TF/RF, or read RIP from the state may be in one. It follows
- * direct jumps and the fall-through side of conditional jumps (a taken one leaves the block), so a
- * small loop becomes one block; other branches end it.
+ * direct jumps, direct calls (their handler pushes the return address) and the fall-through side of
+ * conditional jumps (a taken one leaves the block); a branch back to one of its own entries, or a
+ * fall-through into one, ends it as a loop (runBlock runs it again and again), so a small loop
+ * becomes one block even when entered in its middle; other branches (RET, indirect ones) end it.
  */
 const enum BlockRole {
   /** never in a block: system instructions, POPF (TF), REP strings (re-execute themselves), ... */
@@ -107,6 +116,9 @@ const enum BlockRole {
   CondJump = 3,
   /** jmp to a fixed canonical target: the block continues there */
   Jump = 4,
+  /** near call to a fixed canonical target: its handler pushes the return address, and the block
+   *  continues at the target */
+  Call = 5,
 }
 
 const BRANCH_OPS: ReadonlySet<string> = new Set(['jcc', 'jmp', 'call', 'ret', 'loop', 'loopcc', 'jrcxz']);
@@ -119,10 +131,53 @@ function blockRole(insn: Instruction, system: boolean): BlockRole {
   if (system || insn.rep !== null || EXCLUDED_OPS.has(insn.op)) return BlockRole.Excluded;
   if (!BRANCH_OPS.has(insn.op)) return BlockRole.Straight;
   const t = insn.operands[0];
-  if ((insn.op === 'jcc' || insn.op === 'jmp') && insn.operands.length === 1 && t.kind === 'rel' && isCanonical(t.target)) {
-    return insn.op === 'jcc' ? BlockRole.CondJump : BlockRole.Jump;
+  if ((insn.op === 'jcc' || insn.op === 'jmp' || insn.op === 'call') && insn.operands.length === 1 && t.kind === 'rel' && isCanonical(t.target)) {
+    return insn.op === 'jcc' ? BlockRole.CondJump : insn.op === 'jmp' ? BlockRole.Jump : BlockRole.Call;
   }
   return BlockRole.Branch;
+}
+
+// How the block runner treats each entry (Decoded.blockSteps).
+/** a plain instruction (see Decoded.plain) that cannot write memory, so cannot change code */
+const STEP_PLAIN = 0;
+/** the runner sets cpu.nextRip before calling the handler */
+const STEP_SETS_NEXT = 1;
+/** the handler may write memory: the runner checks for a code change after it */
+const STEP_MAY_WRITE = 2;
+const STEP_COND_JUMP = 4;
+const STEP_JUMP = 8;
+/** a Call: the handler runs (nextRip set first), then the block goes on at the target */
+const STEP_CALL = 16;
+
+/** Operations that write no memory when their first operand is a register (CMP and TEST never
+ *  write one at all). */
+const REGISTER_DESTINATION_OPS: ReadonlySet<string> = new Set([
+  'mov', 'movzx', 'movsx', 'movsxd', 'lea', 'add', 'adc', 'sub', 'sbb', 'and', 'or', 'xor', 'inc', 'dec', 'neg', 'not', 'imul',
+  'shl', 'shr', 'sar', 'rol', 'ror',
+]);
+
+function writesNoMemory(insn: Instruction): boolean {
+  if (insn.op === 'cmp' || insn.op === 'test') return true;
+  const d = insn.operands[0];
+  return REGISTER_DESTINATION_OPS.has(insn.op) && d !== undefined && d.kind === 'reg' && d.cls === 'gpr';
+}
+
+/** Index in `list` of the decode at `address`, or -1. */
+function indexOfAddress(list: Decoded[], address: bigint): number {
+  for (let k = 0; k < list.length; k++) if (list[k].insn.address === address) return k;
+  return -1;
+}
+
+function stepKinds(list: Decoded[]): Uint8Array {
+  const kinds = new Uint8Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const d = list[i];
+    if (d.role === BlockRole.CondJump) kinds[i] = STEP_COND_JUMP;
+    else if (d.role === BlockRole.Jump) kinds[i] = STEP_JUMP;
+    else if (d.role === BlockRole.Call) kinds[i] = STEP_CALL;
+    else kinds[i] = (d.plain ? 0 : STEP_SETS_NEXT) | (writesNoMemory(d.insn) ? 0 : STEP_MAY_WRITE);
+  }
+  return kinds;
 }
 
 function isCanonical(a: bigint): boolean {
@@ -360,8 +415,16 @@ export class Cpu {
     const prev = this.prev;
     if (prev === undefined || st.halted || (st.rflags & TF_RF) !== 0 || st.cpl !== this.fetchCpl) return undefined;
     const rip = st.rip;
-    const d = rip === prev.next ? prev.fall : prev.taken;
-    if (d === undefined || d.gen !== this.gen || d.insn.address !== rip || d.page.tag !== this.fetchTag) return undefined;
+    let d = rip === prev.next ? prev.fall : prev.taken;
+    if (d === undefined || d.gen !== this.gen || d.insn.address !== rip || d.page.tag !== this.fetchTag) {
+      // The link leads elsewhere (a RET to another call site, an indirect branch): a decode on
+      // the page the last lookup hit, already checked, serves as step()'s lookup would, relinked.
+      d = this.lastPage !== undefined && this.lastPageNum === rip >> PAGE_SHIFT ? this.lastPage.slots[Number(rip & PAGE_OFFSET)] : undefined;
+      if (d === undefined || d.page.tag !== this.fetchTag) return undefined;
+      d.gen = this.gen;
+      if (rip === prev.next) prev.fall = d;
+      else prev.taken = d;
+    }
     if (d.blockGen !== this.codeGen) this.buildBlock(d);
     const b = d.block;
     return b !== undefined && b.length > 0 ? d : undefined;
@@ -378,17 +441,23 @@ export class Cpu {
     const page = this.lastPage !== undefined && this.lastPageNum === head.insn.address >> PAGE_SHIFT ? this.lastPage : this.cache.get(head.insn.address >> PAGE_SHIFT);
     let open = false;
     let loop = -1;
-    const headAddress = head.insn.address;
+    let loopStart = 0;
+    let fallLoop = false;
     let d: Decoded | undefined = head;
     while (d !== undefined && list.length < MAX_BLOCK) {
       if (d.role === BlockRole.Excluded) break;
       list.push(d);
       if (d.role === BlockRole.Branch) break;
-      if ((d.role === BlockRole.Jump || d.role === BlockRole.CondJump) && d.target === headAddress) {
-        loop = list.length - 1;
-        break;
+      if (d.role === BlockRole.Jump || d.role === BlockRole.CondJump || d.role === BlockRole.Call) {
+        // a branch back into the block: the block ends here and loops (see runBlock)
+        const k = indexOfAddress(list, d.target);
+        if (k >= 0) {
+          loop = list.length - 1;
+          loopStart = k;
+          break;
+        }
       }
-      const next: bigint = d.role === BlockRole.Jump ? d.target : d.next;
+      const next: bigint = d.role === BlockRole.Jump || d.role === BlockRole.Call ? d.target : d.next;
       const off: bigint = next - (head.insn.address & ~PAGE_OFFSET);
       if (off >= 0x1000n || off < 0n || page === undefined || page.tag !== this.fetchTag) break;
       const n: Decoded | undefined = page.slots[Number(off)];
@@ -396,13 +465,26 @@ export class Cpu {
         open = true;
         break;
       }
+      if (d.role !== BlockRole.Jump && d.role !== BlockRole.Call) {
+        // falling through into the block (a loop entered in its middle): loop the same way
+        const k = list.indexOf(n);
+        if (k >= 0) {
+          loop = list.length - 1;
+          loopStart = k;
+          fallLoop = true;
+          break;
+        }
+      }
       d = n;
     }
     head.block = list;
     head.blockExec = this.blockHandlers(list);
+    head.blockSteps = stepKinds(list);
     head.blockGen = this.codeGen;
     head.blockOpen = open;
     head.blockLoop = loop;
+    head.blockLoopStart = loopStart;
+    head.blockFallLoop = fallLoop;
   }
 
   /**
@@ -431,8 +513,8 @@ export class Cpu {
   }
 
   /**
-   * Executes a block (again and again while it loops back to its head and `budget`, at least the
-   * block's length, allows a whole further pass); returns how many instructions retired and leaves
+   * Executes a block (its loop again and again, see blockLoop, while `budget`, at least the block's
+   * length, allows a further pass to the block's end); returns how many instructions retired and leaves
    * the outcome in blockOutcome. Same effects as step() for each instruction: RIP, RFLAGS and the retired count
    * are exact at a fault, and a code write inside the block ends it after the writing instruction.
    * The retired count is added once when the block ends (nothing inside a block reads it: RDTSC
@@ -441,7 +523,12 @@ export class Cpu {
   private runBlock(head: Decoded, budget: number): number {
     const block = head.block!;
     const execs = head.blockExec!;
+    const steps = head.blockSteps!;
     const loop = head.blockLoop;
+    const loopStart = head.blockLoopStart;
+    /** instructions in one pass of the loop */
+    const loopLength = loop + 1 - loopStart;
+    const fallLoop = head.blockFallLoop;
     const st = this.st;
     const codeGen = this.codeGen;
     this.trapping = false;
@@ -453,37 +540,65 @@ export class Cpu {
     let flagsBefore = 0;
     let d: Decoded = block[0];
     try {
-      while (i < n) {
-        d = block[i];
-        flagsBefore = st.rflags;
-        const role = d.role;
-        if (role === BlockRole.CondJump) {
-          i++;
-          if (condition(flagsBefore, d.cc)) {
-            this.nextRip = d.target;
-            if (i - 1 === loop && done + 2 * n <= budget) {
-              done += n;
-              i = 0;
-              continue;
+      // (going back to loopStart keeps done + i the count retired; a further pass may run on to
+      // the block's end, so it starts only when done + n still fits the budget afterwards)
+      passes: for (;;) {
+        while (i < n) {
+          d = block[i];
+          const kind = steps[i];
+          flagsBefore = st.rflags;
+          if (kind === STEP_PLAIN) {
+            // the commonest entry: a fast handler that neither reads nextRip nor writes memory
+            execs[i](this, d.insn);
+            i++;
+            continue;
+          }
+          if (kind === STEP_COND_JUMP) {
+            i++;
+            if (condition(flagsBefore, d.cc)) {
+              this.nextRip = d.target;
+              if (i - 1 === loop && !fallLoop && done + loopLength + n <= budget) {
+                done += loopLength;
+                i = loopStart;
+                continue;
+              }
+              break passes;
             }
-            break;
+            this.nextRip = d.next;
+            continue;
           }
-          this.nextRip = d.next;
-          continue;
-        }
-        if (role === BlockRole.Jump) {
+          if (kind === STEP_JUMP) {
+            i++;
+            this.nextRip = d.target;
+            if (i - 1 === loop && done + loopLength + n <= budget) {
+              done += loopLength;
+              i = loopStart;
+            }
+            continue;
+          }
+          if (kind === STEP_CALL) {
+            this.nextRip = d.next;
+            execs[i](this, d.insn); // pushes the return address, sets nextRip to the target
+            i++;
+            if (this.codeGen !== codeGen) break passes;
+            if (i - 1 === loop && done + loopLength + n <= budget) {
+              done += loopLength;
+              i = loopStart;
+            }
+            continue;
+          }
+          if ((kind & STEP_SETS_NEXT) !== 0) this.nextRip = d.next;
+          execs[i](this, d.insn);
           i++;
-          this.nextRip = d.target;
-          if (i - 1 === loop && done + 2 * n <= budget) {
-            done += n;
-            i = 0;
-          }
+          if ((kind & STEP_MAY_WRITE) !== 0 && this.codeGen !== codeGen) break passes; // the block's own code may have changed
+        }
+        // the last entry fell through into the block's loop
+        if (fallLoop && done + loopLength + n <= budget) {
+          done += loopLength;
+          i = loopStart;
           continue;
         }
-        if (!d.plain) this.nextRip = d.next;
-        execs[i](this, d.insn);
-        i++;
-        if (this.codeGen !== codeGen) break; // the block's own code may have changed
+        break;
       }
       // a plain instruction left nextRip unset
       if (d.plain) this.nextRip = d.next;
@@ -594,13 +709,13 @@ export class Cpu {
     }
     const d: Decoded = {
       insn, exec, page, next: (rip + length) & MASK[8], gen: this.gen, fall: undefined, taken: undefined,
-      role: blockRole(insn, system), target: 0n, cc: insn.cond ?? 0, block: undefined, blockExec: undefined, blockGen: -1, blockOpen: false, blockLoop: -1,
+      role: blockRole(insn, system), target: 0n, cc: insn.cond ?? 0, block: undefined, blockExec: undefined, blockSteps: undefined, blockGen: -1, blockOpen: false, blockLoop: -1, blockLoopStart: 0, blockFallLoop: false,
       plain: false,
     };
     d.plain = d.role === BlockRole.Straight && !system && exec !== HANDLERS[insn.op] && !insn.operands.some((o) => o.kind === 'mem' && o.base === RIP_BASE);
     // an instruction that spills into the next page stays out of blocks: revalidate() may drop it
     if ((rip & PAGE_OFFSET) + length > 0x1000n) d.role = BlockRole.Excluded;
-    if (d.role === BlockRole.CondJump || d.role === BlockRole.Jump) d.target = (insn.operands[0] as { target: bigint }).target;
+    if (d.role === BlockRole.CondJump || d.role === BlockRole.Jump || d.role === BlockRole.Call) d.target = (insn.operands[0] as { target: bigint }).target;
     // an instruction may spill into the next page: watch it too
     if ((rip & PAGE_OFFSET) + length > 0x1000n) watcher.watchCode?.((pageNum + 1n) << PAGE_SHIFT);
     page.slots[Number(rip & PAGE_OFFSET)] = d;

@@ -8,8 +8,8 @@
 // destinations and register or immediate sources; jcc with its target precomputed. Memory forms
 // (mov load/store, movzbl load, cmp with a memory destination) when the memory offers
 // number-addressed accesses (NumberAddressedMemory) and the address is a plain base+index*scale+disp
-// in the canonical lower half, below 2^47 (no FS/GS, 64-bit addressing); anything else runs the
-// generic handler.
+// in the canonical lower half, below 2^47 (no FS/GS, 64-bit addressing); PUSH r64/imm, POP r64,
+// CALL rel32 and RET with the stack in that lower half; anything else runs the generic handler.
 
 import type { Instruction, MemOperand, Operand } from '../isa/types';
 import { RIP as RIP_REG } from '../isa/types';
@@ -61,6 +61,7 @@ export function specialize(insn: Instruction, next: bigint): Handler | undefined
     };
   }
   if (insn.op === 'imul') return imul(insn);
+  if (insn.op === 'push' || insn.op === 'pop' || insn.op === 'call' || insn.op === 'ret') return stackForm(insn, next);
   if (insn.op === 'stos' && insn.rep !== null && insn.addrSize === 8 && insn.seg === null) return repStos(insn);
   if (insn.op === 'jcc') {
     const t = ops[0];
@@ -667,6 +668,90 @@ function multiply64(alo: number, ahi: number, blo: number, bhi: number): void {
   product[1] = l2 | (l3 << 16);
   product[2] = l4 | (l5 << 16);
   product[3] = l6 | (l7 << 16);
+}
+
+// ---- stack: push/pop of 64-bit registers and immediates, near call rel32, near ret ------------
+
+/** pop's and ret's 8 bytes, read before anything changes (a fault leaves the state untouched) */
+const popped = new Uint32Array(2);
+
+/**
+ * PUSH r64/imm, POP r64, CALL rel32 and RET (no immediate) with RSP in the canonical lower half
+ * (the whole 8 bytes below 2^47), through the number-addressed memory; anything else (a stack in
+ * the upper half, no number-addressed memory) takes the generic handler. Same order of effects as
+ * the generic ones: the memory access first (it may fault), then RSP, then the destination.
+ */
+function stackForm(insn: Instruction, next: bigint): Handler | undefined {
+  const op = insn.op;
+  const ops = insn.operands;
+  const generic = HANDLERS[op];
+  if (generic === undefined || insn.lock || insn.opSize !== 8) return undefined;
+  if (op === 'ret') return ops.length === 0 ? ret(generic) : undefined;
+  if (ops.length !== 1) return undefined;
+  const o = ops[0];
+  if (op === 'call') {
+    if (o.kind !== 'rel') return undefined;
+    const target = o.target;
+    if (!(target <= 0x7fffffffffffn || target >= 0xffff800000000000n)) return undefined; // generic path raises #GP
+    return pushing(generic, -1, Number(next & 0xffffffffn), Number(next >> 32n), target);
+  }
+  if (op === 'push') {
+    if (isGpr(o, 8)) return pushing(generic, (o as { num: number }).num * 2, 0, 0, undefined);
+    if (o.kind !== 'imm') return undefined;
+    const v = BigInt.asUintN(64, BigInt.asIntN(o.size * 8, o.value));
+    return pushing(generic, -1, Number(v & 0xffffffffn), Number(v >> 32n), undefined);
+  }
+  if (op === 'pop' && isGpr(o, 8)) return pop(generic, (o as { num: number }).num * 2);
+  return undefined;
+}
+
+/** Push register halves sn (or, sn -1, the value lo:hi); with `target`, a call to it. */
+function pushing(generic: Handler, sn: number, lo: number, hi: number, target: bigint | undefined): Handler {
+  return (cpu, i) => {
+    const nm = cpu.numMem, g = cpu.gpr32;
+    const splo = g[8], sphi = g[9];
+    // the new RSP, below 2^47 and not below 0 (else the generic path: wrap-around, #SS, ...)
+    if (nm === null || sphi >= HIGH_LIMIT || (sphi === 0 && splo < 8)) return generic(cpu, i);
+    const nlo = (splo - 8) >>> 0, nhi = splo < 8 ? sphi - 1 : sphi;
+    if (sn >= 0) nm.writeHalves(nhi * TWO32 + nlo, g[sn], g[sn + 1]);
+    else nm.writeHalves(nhi * TWO32 + nlo, lo, hi);
+    g[8] = nlo;
+    g[9] = nhi;
+    if (target !== undefined) cpu.nextRip = target;
+  };
+}
+
+function pop(generic: Handler, dn: number): Handler {
+  return (cpu, i) => {
+    const nm = cpu.numMem, g = cpu.gpr32;
+    const splo = g[8], sphi = g[9];
+    const sp = sphi * TWO32 + splo;
+    if (nm === null || sphi >= HIGH_LIMIT || sp > LOWER_HALF_END - 8) return generic(cpu, i);
+    nm.readHalves(sp, popped, 0);
+    const nlo = (splo + 8) >>> 0;
+    g[8] = nlo;
+    g[9] = nlo < 8 ? sphi + 1 : sphi;
+    // after RSP: POP RSP loads the popped value
+    g[dn] = popped[0];
+    g[dn + 1] = popped[1];
+  };
+}
+
+function ret(generic: Handler): Handler {
+  return (cpu, i) => {
+    const nm = cpu.numMem, g = cpu.gpr32;
+    const splo = g[8], sphi = g[9];
+    const sp = sphi * TWO32 + splo;
+    if (nm === null || sphi >= HIGH_LIMIT || sp > LOWER_HALF_END - 8) return generic(cpu, i);
+    nm.readHalves(sp, popped, 0);
+    const hi = popped[1];
+    // a return address outside the lower half: the generic path (#GP when not canonical)
+    if (hi >= HIGH_LIMIT) return generic(cpu, i);
+    const nlo = (splo + 8) >>> 0;
+    g[8] = nlo;
+    g[9] = nlo < 8 ? sphi + 1 : sphi;
+    cpu.nextRip = BigInt(hi * TWO32 + popped[0]);
+  };
 }
 
 // ---- rep stos -----------------------------------------------------------------------------------
