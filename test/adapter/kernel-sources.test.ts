@@ -28,6 +28,8 @@ test('a modified copy of the kernel sources is the kernel that runs', async () =
   writeFileSync(prog, '.text\n.globl _start\n_start:\n  movl $39, %eax\n  syscall\n  movl %eax, %edi\n  movl $231, %eax\n  syscall\n');
 
   const dc = await startClient();
+  // this launch assembles a whole kernel that no cache holds yet: allow for a loaded CI machine
+  dc.defaultTimeout = 60_000;
   try {
     await launch(dc, { program: prog, kernelSources: kernel }, async () => {
       const bp = await dc.setBreakpointsRequest({ source: { path: sys }, breakpoints: [{ line: changedLine }] });
