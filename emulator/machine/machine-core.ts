@@ -27,12 +27,11 @@
 // nothing, e.g. #PF). position = retired + faults delivered, so every step moves it by one whether
 // the CPU ran it alone or in a batch; undo() goes to position - 1.
 
-import type { LineEntry, LinkedImage, SourceFile, SymbolInfo } from '../asm/types';
+import type { AssembleOptions, LineEntry, LinkedImage, SourceFile, SymbolInfo } from '../asm/types';
 import { Cpu, type StepOutcome } from '../cpu/cpu';
 import { Mmu } from '../cpu/mmu';
 import { CpuFault, CpuState, MSR, Segment, TableReg, Vec, VEC_NAMES } from '../cpu/state';
 import { System } from '../cpu/system';
-import type { AssembleOptions } from '../asm/types';
 import type { Machine, MachineEvent, MachineOptions, Mitigations, StopReason } from './api';
 import { boot, KERNEL_PHYS_BASE, KERNEL_VIRT_BASE } from './boot';
 import { Devices, DeviceState, PT_REGS_SIZE } from './devices';
