@@ -5,38 +5,13 @@
 // gives back the state from before the run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { machineFor, sym } from './helpers';
+import { machineFor, sym, sortKeys } from './helpers';
 import type { RingstepMachine } from '../../emulator/machine/machine-core';
 
 // A sort of LCG keys (64-bit stores and loads, imul), a REP STOSB/STOSQ clear, a write(2) of
 // part of the buffer and an exit with a checksum.
 const PROGRAM = `
-  leaq keys(%rip), %rdi
-  movl $64, %ecx
-  movl $12345, %eax
-1: imull $1103515245, %eax, %eax
-  addl $12345, %eax
-  movq %rax, (%rdi)
-  addq $8, %rdi
-  decl %ecx
-  jnz 1b
-  leaq keys(%rip), %rsi
-  movl $1, %ecx
-outer: cmpl $64, %ecx
-  jge sorted
-  movq (%rsi,%rcx,8), %rax
-  movl %ecx, %edx
-inner: testl %edx, %edx
-  jz place
-  movq -8(%rsi,%rdx,8), %rbx
-  cmpq %rax, %rbx
-  jbe place
-  movq %rbx, (%rsi,%rdx,8)
-  decl %edx
-  jmp inner
-place: movq %rax, (%rsi,%rdx,8)
-  incl %ecx
-  jmp outer
+${sortKeys(12345)}
 sorted:
   movabsq $0x100000001b3, %r8
   movq (%rsi), %r9

@@ -7,38 +7,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { machineFor, userElf, work } from './helpers';
+import { machineFor, userElf, work, sortKeys } from './helpers';
 import type { RingstepMachine } from '../../emulator/machine/machine-core';
 
 // A block starting at `outer` runs into `inner`, whose jmp goes back to an entry in the middle of
 // that block (insertion sort of 64 keys, as bench/programs/sort.s does).
 const LOOP_INSIDE_BLOCK = `
-  leaq keys(%rip), %rdi
-  movl $64, %ecx
-  movl $777, %eax
-1: imull $1103515245, %eax, %eax
-  addl $12345, %eax
-  movq %rax, (%rdi)
-  addq $8, %rdi
-  decl %ecx
-  jnz 1b
-  leaq keys(%rip), %rsi
-  movl $1, %ecx
-outer: cmpl $64, %ecx
-  jge sorted
-  movq (%rsi,%rcx,8), %rax
-  movl %ecx, %edx
-inner: testl %edx, %edx
-  jz place
-  movq -8(%rsi,%rdx,8), %rbx
-  cmpq %rax, %rbx
-  jbe place
-  movq %rbx, (%rsi,%rdx,8)
-  decl %edx
-  jmp inner
-place: movq %rax, (%rsi,%rdx,8)
-  incl %ecx
-  jmp outer
+${sortKeys(777)}
 sorted: xorl %edi, %edi
   movl $1, %ecx
 2: movq -8(%rsi,%rcx,8), %rax

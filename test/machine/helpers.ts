@@ -61,3 +61,38 @@ export function u64At(m: RingstepMachine, addr: bigint): bigint {
   if (!b) throw new Error(`unmapped 0x${addr.toString(16)}`);
   return new DataView(b.buffer).getBigUint64(0, true);
 }
+
+/**
+ * Guest code shared by the run-path tests: fill `keys` (64 quads) from a linear congruential
+ * sequence seeded with `seed`, then insertion-sort them (the shape of bench/programs/sort.s); falls
+ * through to a `sorted:` label the caller writes.
+ */
+export function sortKeys(seed: number): string {
+  return `  leaq keys(%rip), %rdi
+  movl $64, %ecx
+  movl $${seed}, %eax
+1: imull $1103515245, %eax, %eax
+  addl $12345, %eax
+  movq %rax, (%rdi)
+  addq $8, %rdi
+  decl %ecx
+  jnz 1b
+  leaq keys(%rip), %rsi
+  movl $1, %ecx
+outer: cmpl $64, %ecx
+  jge sorted
+  movq (%rsi,%rcx,8), %rax
+  movl %ecx, %edx
+inner: testl %edx, %edx
+  jz place
+  movq -8(%rsi,%rdx,8), %rbx
+  cmpq %rax, %rbx
+  jbe place
+  movq %rbx, (%rsi,%rdx,8)
+  decl %edx
+  jmp inner
+place: movq %rax, (%rsi,%rdx,8)
+  incl %ecx
+  jmp outer
+`;
+}
