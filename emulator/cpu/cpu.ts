@@ -213,6 +213,12 @@ export interface CpuOptions {
 
 const NO_IO: PortIO = { in: () => 0xffffffff, out: () => {} };
 
+/** Remember that after `prev`, execution went on at `rip` with decode `d` (fall-through or taken). */
+function link(prev: Decoded, rip: bigint, d: Decoded): void {
+  if (rip === prev.next) prev.fall = d;
+  else prev.taken = d;
+}
+
 export class Cpu {
   private st: CpuState;
   /** state.gpr viewed as 32-bit halves (little-endian hosts), for the fast paths in exec-fast.ts */
@@ -305,18 +311,12 @@ export class Cpu {
     this.trapping = false;
     try {
       const prev = this.prev;
-      if (prev !== undefined) {
-        d = rip === prev.next ? prev.fall : prev.taken;
-        if (d !== undefined && (d.gen !== this.gen || d.insn.address !== rip || d.page.tag !== this.fetchTag)) d = undefined;
-      }
+      if (prev !== undefined) d = this.followLink(prev, rip);
       if (d === undefined) {
         d = this.lookup(rip);
         if (d === undefined) d = this.decodeAt(rip);
         else d.gen = this.gen; // still in the cache, so still valid
-        if (prev !== undefined) {
-          if (rip === prev.next) prev.fall = d;
-          else prev.taken = d;
-        }
+        if (prev !== undefined) link(prev, rip, d);
       }
       this.prev = undefined; // a fault must not link the faulting instruction
       this.current = d.insn;
@@ -374,6 +374,12 @@ export class Cpu {
     return this.raise(new CpuFault(Vec.DB, undefined, undefined, 'single step (RFLAGS.TF)'));
   }
 
+  /** The decode `prev` last led to at `rip`, if it is still current and fetch-checked now. */
+  private followLink(prev: Decoded, rip: bigint): Decoded | undefined {
+    const d = rip === prev.next ? prev.fall : prev.taken;
+    return d !== undefined && d.gen === this.gen && d.insn.address === rip && d.page.tag === this.fetchTag ? d : undefined;
+  }
+
   /** The privilege level changed since cached decodes were last used. Links stay: one is followed
    *  only into a page fetch-checked at the current CPL, and lookup() checks any other page again
    *  before its decodes run. */
@@ -415,15 +421,14 @@ export class Cpu {
     const prev = this.prev;
     if (prev === undefined || st.halted || (st.rflags & TF_RF) !== 0 || st.cpl !== this.fetchCpl) return undefined;
     const rip = st.rip;
-    let d = rip === prev.next ? prev.fall : prev.taken;
-    if (d === undefined || d.gen !== this.gen || d.insn.address !== rip || d.page.tag !== this.fetchTag) {
+    let d = this.followLink(prev, rip);
+    if (d === undefined) {
       // The link leads elsewhere (a RET to another call site, an indirect branch): a decode on
       // the page the last lookup hit, already checked, serves as step()'s lookup would, relinked.
       d = this.lastPage !== undefined && this.lastPageNum === rip >> PAGE_SHIFT ? this.lastPage.slots[Number(rip & PAGE_OFFSET)] : undefined;
       if (d === undefined || d.page.tag !== this.fetchTag) return undefined;
       d.gen = this.gen;
-      if (rip === prev.next) prev.fall = d;
-      else prev.taken = d;
+      link(prev, rip, d);
     }
     if (d.blockGen !== this.codeGen) this.buildBlock(d);
     const b = d.block;
