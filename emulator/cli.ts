@@ -304,8 +304,7 @@ function runToEnd(machine: Machine, o: RunOptions): Promise<number> {
         case 'budget':
           return setImmediate(slice);
         case 'exited':
-          if (stop.signal) return done(128 + signalNumber(stop.signal));
-          return done(stop.status);
+          return done(stop.status); // already a shell's view: 128 + n when killed by signal n
         case 'oops':
           process.stderr.write(stop.text.endsWith('\n') ? stop.text : stop.text + '\n');
           return done(137);
@@ -362,14 +361,6 @@ function describeCrossing(
     set(undefined);
   }
   return line;
-}
-
-const SIGNALS: Record<string, number> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9,
-  SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGSYS: 31,
-};
-function signalNumber(name: string): number {
-  return SIGNALS[name] ?? (Number(name) || 0);
 }
 
 export async function main(argv: string[]): Promise<number> {

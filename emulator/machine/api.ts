@@ -44,7 +44,7 @@ export interface MachineOptions {
 export type StopReason =
   | { kind: 'budget' } // the slice's instruction budget ran out; call run() again
   | { kind: 'breakpoint'; address: bigint } // shouldStop said so before executing `address`
-  | { kind: 'exited'; status: number; signal?: string } // the task is gone (exit_group, or killed by a signal)
+  | { kind: 'exited'; status: number; signal?: string } // the task is gone (exit_group, or killed by a signal); status as a shell reports it (128 + n when killed by signal n)
   | { kind: 'fault'; fault: CpuFault; ring: number; signal?: string; explanation: string } // reported before delivery
   | { kind: 'oops'; text: string } // a kernel fault with no fixup: Linux-shaped oops text; machine stopped
   | { kind: 'limit'; message: string } // maxInstructions or another bound
