@@ -30,6 +30,8 @@ import { MASK as ALU_MASK } from './alu';
 import { isSystemInstruction, type CodeWatchingMemory, type NumberAddressedMemory, type SystemOps } from './system-ops';
 import { condition as conditionHolds, HANDLERS, systemFallback, type Handler } from './exec';
 import { flagUse, specialize, STATUS_FLAGS } from './exec-fast';
+import { compileBlock, type CompiledBlock } from './block-compiler';
+import * as Step from './block-compiler';
 
 export type StepOutcome =
   | { kind: 'ok' }
@@ -91,6 +93,10 @@ interface Decoded {
   blockLoopStart: number;
   /** the loop is the fall-through of the last entry (a Straight one, or a CondJump not taken) */
   blockFallLoop: boolean;
+  /** the block compiled (see block-compiler.ts) once it has retired COMPILE_AFTER instructions */
+  blockCompiled: CompiledBlock | undefined;
+  /** instructions runBlock retired interpreting this block since it was built */
+  blockRuns: number;
   /** a Straight instruction whose handler (an exec-fast.ts one, no RIP-relative operand) never
    *  reads cpu.nextRip: the block runner need not set it first */
   plain: boolean;
@@ -126,6 +132,10 @@ const BRANCH_OPS: ReadonlySet<string> = new Set(['jcc', 'jmp', 'call', 'ret', 'l
 const EXCLUDED_OPS: ReadonlySet<string> = new Set(['popf', 'rdtsc', 'rdtscp', 'ud2']);
 /** longest block (a bound on how far a run may overshoot nothing: blocks never exceed the budget) */
 const MAX_BLOCK = 64;
+/** a block is compiled (block-compiler.ts) once the interpreter has retired this many instructions
+ *  in it: code that runs now and then (most of a syscall's path) is not worth the compile (tens of
+ *  microseconds), a loop body is */
+const COMPILE_AFTER = 400;
 
 function blockRole(insn: Instruction, system: boolean): BlockRole {
   if (system || insn.rep !== null || EXCLUDED_OPS.has(insn.op)) return BlockRole.Excluded;
@@ -137,17 +147,10 @@ function blockRole(insn: Instruction, system: boolean): BlockRole {
   return BlockRole.Branch;
 }
 
-// How the block runner treats each entry (Decoded.blockSteps).
-/** a plain instruction (see Decoded.plain) that cannot write memory, so cannot change code */
-const STEP_PLAIN = 0;
-/** the runner sets cpu.nextRip before calling the handler */
-const STEP_SETS_NEXT = 1;
-/** the handler may write memory: the runner checks for a code change after it */
-const STEP_MAY_WRITE = 2;
-const STEP_COND_JUMP = 4;
-const STEP_JUMP = 8;
-/** a Call: the handler runs (nextRip set first), then the block goes on at the target */
-const STEP_CALL = 16;
+// How the block runner treats each entry (Decoded.blockSteps): the STEP_* kinds, defined with the
+// block compiler that must treat them the same way (local copies: imported bindings can be getters).
+const STEP_PLAIN = Step.STEP_PLAIN, STEP_SETS_NEXT = Step.STEP_SETS_NEXT, STEP_MAY_WRITE = Step.STEP_MAY_WRITE;
+const STEP_COND_JUMP = Step.STEP_COND_JUMP, STEP_JUMP = Step.STEP_JUMP, STEP_CALL = Step.STEP_CALL;
 
 /** Operations that write no memory when their first operand is a register (CMP and TEST never
  *  write one at all). */
@@ -209,6 +212,8 @@ export interface CpuOptions {
   io?: PortIO;
   /** default true: see Cpu.fastPaths */
   fastPaths?: boolean;
+  /** default true: see Cpu.compileBlocks */
+  compileBlocks?: boolean;
 }
 
 const NO_IO: PortIO = { in: () => 0xffffffff, out: () => {} };
@@ -234,6 +239,19 @@ export class Cpu {
   /** use the number-based handlers of exec-fast.ts where they apply (tests turn this off to
    *  exercise the generic handlers too) */
   readonly fastPaths: boolean;
+  /** compile blocks that keep running into JavaScript functions (block-compiler.ts); tests turn
+   *  this off to compare against the interpreting runBlock */
+  readonly compileBlocks: boolean;
+  /** exchanged with compiled blocks (see CompiledBlockHost) */
+  blockLast = 0;
+  blockFaultIndex = 0;
+  blockFaultDone = 0;
+  blockFaultFlags = 0;
+  /** how many blocks have been compiled (tests check the compiled path really ran) */
+  compiledBlockCount = 0;
+  get codeGeneration(): number {
+    return this.codeGen;
+  }
   private memory: LinearMemory;
   /** `mem` when it also offers number-addressed accesses (fast paths), else null */
   numMem: NumberAddressedMemory | null = null;
@@ -291,6 +309,7 @@ export class Cpu {
     this.st = state;
     this.gpr32 = new Uint32Array(state.gpr.buffer, state.gpr.byteOffset, 32);
     this.fastPaths = opts.fastPaths ?? true;
+    this.compileBlocks = opts.compileBlocks ?? true;
     this.memory = mem;
     this.mem = mem;
     this.io = opts.io ?? NO_IO;
@@ -486,6 +505,8 @@ export class Cpu {
     head.blockExec = this.blockHandlers(list);
     head.blockSteps = stepKinds(list);
     head.blockGen = this.codeGen;
+    head.blockCompiled = undefined;
+    head.blockRuns = 0;
     head.blockOpen = open;
     head.blockLoop = loop;
     head.blockLoopStart = loopStart;
@@ -526,6 +547,18 @@ export class Cpu {
    * is excluded, and a fault's delivery happens after the count is settled).
    */
   private runBlock(head: Decoded, budget: number): number {
+    if (head.blockCompiled !== undefined) return this.runCompiled(head, head.blockCompiled, budget);
+    if (head.blockRuns >= COMPILE_AFTER && this.compileBlocks) {
+      head.blockRuns = -Infinity; // one try: where code generation is refused, keep interpreting
+      head.blockCompiled = compileBlock({
+        entries: head.block!, execs: head.blockExec!, kinds: head.blockSteps!,
+        loop: head.blockLoop, loopStart: head.blockLoopStart, fallLoop: head.blockFallLoop,
+      });
+      if (head.blockCompiled !== undefined) {
+        this.compiledBlockCount++;
+        return this.runCompiled(head, head.blockCompiled, budget);
+      }
+    }
     const block = head.block!;
     const execs = head.blockExec!;
     const steps = head.blockSteps!;
@@ -623,15 +656,56 @@ export class Cpu {
         st.rip = d.insn.address;
       }
       st.retiredCount += done + i;
+      head.blockRuns += done + i;
       this.blockOutcome = this.raise(e);
       return done + i;
     }
     st.retiredCount += done + i;
+    head.blockRuns += done + i;
     st.rip = this.nextRip;
     this.prev = d;
     this.blockOutcome = OK;
     if (i === n && head.blockOpen) head.blockGen = -1;
     return done + i;
+  }
+
+  /** runBlock for a compiled block: the same bookkeeping around the compiled function's run. */
+  private runCompiled(head: Decoded, compiled: CompiledBlock, budget: number): number {
+    const st = this.st;
+    const block = head.block!;
+    this.trapping = false;
+    this.prev = undefined;
+    let retired: number;
+    try {
+      retired = compiled(this, st, budget);
+    } catch (e) {
+      this.current = null;
+      let i = this.blockFaultIndex;
+      const done = this.blockFaultDone;
+      const d = block[i];
+      if (!(e instanceof CpuFault)) {
+        st.rip = d.insn.address;
+        st.retiredCount += done + i;
+        this.blockOutcome = { kind: 'internal', error: e };
+        return done + i;
+      }
+      st.rflags = this.blockFaultFlags;
+      if (this.trapping) {
+        st.rip = this.nextRip;
+        i++;
+      } else {
+        st.rip = d.insn.address;
+      }
+      st.retiredCount += done + i;
+      this.blockOutcome = this.raise(e);
+      return done + i;
+    }
+    st.retiredCount += retired;
+    st.rip = this.nextRip;
+    this.prev = block[this.blockLast];
+    this.blockOutcome = OK;
+    if (this.blockLast === block.length - 1 && head.blockOpen) head.blockGen = -1;
+    return retired;
   }
 
   // ---- decode cache ---------------------------------------------------------------------------
@@ -714,7 +788,7 @@ export class Cpu {
     }
     const d: Decoded = {
       insn, exec, page, next: (rip + length) & MASK[8], gen: this.gen, fall: undefined, taken: undefined,
-      role: blockRole(insn, system), target: 0n, cc: insn.cond ?? 0, block: undefined, blockExec: undefined, blockSteps: undefined, blockGen: -1, blockOpen: false, blockLoop: -1, blockLoopStart: 0, blockFallLoop: false,
+      role: blockRole(insn, system), target: 0n, cc: insn.cond ?? 0, block: undefined, blockExec: undefined, blockSteps: undefined, blockCompiled: undefined, blockRuns: 0, blockGen: -1, blockOpen: false, blockLoop: -1, blockLoopStart: 0, blockFallLoop: false,
       plain: false,
     };
     d.plain = d.role === BlockRole.Straight && !system && exec !== HANDLERS[insn.op] && !insn.operands.some((o) => o.kind === 'mem' && o.base === RIP_BASE);

@@ -38,6 +38,8 @@ export interface MachineOptions {
   kernelImage?: LinkedImage;
   /** physical memory in bytes (default 64 MiB) */
   memorySize?: number;
+  /** compile hot blocks into JavaScript (default true; tests compare against false) */
+  compileBlocks?: boolean;
 }
 
 /** Why run() returned. */

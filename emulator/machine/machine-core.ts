@@ -396,7 +396,7 @@ export class RingstepMachine implements Machine {
       if (this.journaling) this.recordChunk!.logWrite(addr, frame, offset, size);
     };
     this.shadowRare = rareOf(this.cpu, this.devices.st, null, 0);
-    this.core = new Cpu(this.cpu, this.mmu, { seed: opts.seed ?? 1, system: this.system, io: this.devices });
+    this.core = new Cpu(this.cpu, this.mmu, { seed: opts.seed ?? 1, system: this.system, io: this.devices, compileBlocks: opts.compileBlocks });
     this.mmu.invalidateCode = (p) => this.core.invalidateCode(p);
     this.system.onRing = (c) => this.emit({ kind: 'ring', from: c.from, to: c.to, how: c.how, address: c.address });
     this.system.journalMsr = (n, old) => {
