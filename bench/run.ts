@@ -7,8 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { assemble, writeElf } from '../emulator/asm/index';
 import { createMachine } from '../emulator/machine/machine';
+import { run as runAdapterBench } from './adapter';
 
-const root = resolve(__dirname, '..');
+// (bench/run.mjs runs this file bundled from .tmp/bench and says where the project is)
+const root = process.env.RINGSTEP_ROOT ?? resolve(__dirname, '..');
 const work = join(root, '.tmp', 'bench');
 
 function build(name: string, iterations: number) {
@@ -78,13 +80,9 @@ async function main() {
   console.log('\nEmulator throughput (in-process, no breakpoints)');
   console.table(rows);
 
-  const adapterBench = join(root, 'bench', 'adapter.ts');
-  if (existsSync(adapterBench)) {
-    const mod = await import(adapterBench);
-    const figures = await mod.run();
-    console.log('\nDebug adapter');
-    console.table(figures);
-  }
+  const figures = await runAdapterBench();
+  console.log('\nDebug adapter');
+  console.table(figures);
 }
 
 main().catch((e) => {

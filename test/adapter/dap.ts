@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(__dirname, '..', '..');
+export const ROOT = process.env.RINGSTEP_ROOT ?? resolve(__dirname, '..', '..');
 export const ADAPTER = join(ROOT, 'dist', 'debugAdapter.js');
 export const FIXTURES = join(__dirname, 'fixtures');
 
