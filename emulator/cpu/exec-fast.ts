@@ -775,10 +775,22 @@ function repStos(insn: Instruction): Handler | undefined {
     if (nm === null || (st.rflags & DF) !== 0 || g[3] !== 0 || g[15] !== 0) return generic(cpu, i);
     let count = g[2];
     if (count === 0) return;
-    const n = count < REP_CHUNK ? count : REP_CHUNK;
+    let n = count < REP_CHUNK ? count : REP_CHUNK;
     let di = g[14];
     if (di + n * size >= 0x100000000) return generic(cpu, i);
     const lo = g[0], hi = g[1];
+    if (size === 1 && nm.fillBytes !== undefined) {
+      // a page at a time where the memory allows it (RDI and RCX exact after each page; a #PF can
+      // only come at the start of one); whatever it does not take goes byte by byte below
+      let w: number;
+      while (n > 0 && (w = nm.fillBytes(di, n, lo & 0xff)) > 0) {
+        di += w;
+        count -= w;
+        n -= w;
+        g[14] = di;
+        g[2] = count;
+      }
+    }
     for (let k = 0; k < n; k++) {
       if (size === 8) nm.writeHalves(di, lo, hi);
       else nm.writeNumber(di, size, size === 1 ? lo & 0xff : lo);

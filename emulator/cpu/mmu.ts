@@ -230,6 +230,21 @@ export class Mmu implements LinearMemory, NumberAddressedMemory {
     }
   }
 
+  fillBytes(lin: number, count: number, byte: number): number {
+    const off = lin & 0xfff;
+    const vpn = (lin - off) / 4096;
+    const tag = vpn * 4 + this.fastMode();
+    const slot = vpn & (FAST_SLOTS - 1);
+    let f = this.writeTag[slot] === tag ? this.writeFrame[slot] : undefined;
+    if (f === undefined) f = this.fillWrite(lin, vpn, tag);
+    if (f === undefined) return 0;
+    const n = count < 4096 - off ? count : 4096 - off;
+    const journal = this.phys.journalDirect;
+    if (journal) journal(this.writeBase[slot] + off, f, off, n);
+    f.fill(byte, off, off + n);
+    return n;
+  }
+
   writeHalves(lin: number, lo: number, hi: number): void {
     const off = lin & 0xfff;
     const vpn = (lin - off) / 4096;

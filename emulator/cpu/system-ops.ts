@@ -83,4 +83,8 @@ export interface NumberAddressedMemory {
   readHalves(lin: number, out: Uint32Array, at: number): void;
   writeNumber(lin: number, size: 1 | 2 | 4, value: number): void;
   writeHalves(lin: number, lo: number, hi: number): void;
+  /** Store `byte` at `count` bytes from `lin`, stopping at the end of lin's page; returns how many
+   *  were stored. 0 when the direct path does not apply (a frame holding code, memory outside
+   *  RAM): the caller then stores byte by byte. A #PF is thrown before any byte is stored. */
+  fillBytes?(lin: number, count: number, byte: number): number;
 }
