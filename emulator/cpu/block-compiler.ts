@@ -95,11 +95,13 @@ export function conditionSource(cc: number): string {
 }
 
 let codeGenerationAllowed = true;
+/** numbers the compiled blocks (see blockSource) */
+let serial = 0;
 
 /** Compile `shape`, or undefined where the host forbids generating code. */
 export function compileBlock(shape: BlockShape): CompiledBlock | undefined {
   if (!codeGenerationAllowed) return undefined;
-  const source = blockSource(shape);
+  const source = blockSource(shape, ++serial);
   try {
     const make = new Function('H', 'E', source) as (h: Handler[], e: BlockEntry[]) => CompiledBlock;
     return make(shape.execs, shape.entries);
@@ -114,12 +116,16 @@ export function compileBlock(shape: BlockShape): CompiledBlock | undefined {
 
 /** The body of the factory: constants for each entry, then the block function. Exported for the
  *  tests (and for reading: it is the clearest statement of what runBlock does for one block). */
-export function blockSource(shape: BlockShape): string {
+export function blockSource(shape: BlockShape, id = 0): string {
   const { entries, kinds, loop, loopStart, fallLoop } = shape;
   const n = entries.length;
   const loopLength = loop + 1 - loopStart;
   const lines: string[] = [];
   const out = (s: string) => lines.push(s);
+  // Blocks of the same shape have the same source, and V8 shares what it learns (which function
+  // each call site calls) between functions made from one source text: the call sites would see
+  // every block's handlers and inline none. A number of its own makes each block's source unique.
+  out(`// compiled block ${id}`);
   for (let k = 0; k < n; k++) out(`const h${k} = H[${k}], i${k} = E[${k}].insn, x${k} = E[${k}].next, t${k} = E[${k}].target;`);
   out(`return function block(cpu, st, budget) {`);
   out(`  const codeGen = cpu.codeGeneration;`);
