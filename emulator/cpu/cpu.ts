@@ -11,6 +11,9 @@
 //   so most steps need no map lookup; register-only ALU/mov/inc/dec and jcc forms get number-based
 //   handlers from exec-fast.ts (no BigInt allocation). Callers that swap `mem` must call
 //   invalidateCode().
+// - Straight runs of cached decodes form blocks (see BlockRole) that run() executes without
+//   step()'s per-instruction bookkeeping; once a block has retired COMPILE_AFTER instructions it
+//   is compiled into a JavaScript function of its own (block-compiler.ts), same semantics.
 // - Instruction semantics live in exec.ts as one handler per `op` (isa/table.ts). Handlers read
 //   all their inputs and perform their memory writes before writing registers, so a #PF/#GP thrown
 //   by the memory leaves registers untouched; step() additionally restores RFLAGS and never moves
