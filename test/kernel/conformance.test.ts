@@ -59,6 +59,7 @@ const programs: Program[] = [
   { name: 'seccomp-filter', status: 0, masks: [ID_MASK] },
   { name: 'seccomp-kill-thread', status: 159 },
   { name: 'seccomp-kill-process', status: 159 },
+  { name: 'sig-fault-context', status: 0 },
 ];
 
 const isRoot = process.getuid?.() === 0;

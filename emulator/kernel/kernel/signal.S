@@ -724,6 +724,12 @@ SYM_FUNC_START_LOCAL setup_rt_frame
 	movq	pt_regs_ss(%rbx), %rax
 	movw	%ax, SC_ss(%rdi)
 	movq	%gs:PCPU_current_task, %rax
+	movq	TASK_thread_trap_nr(%rax), %rcx	# the last user fault's trap, error code and address
+	movq	%rcx, SC_trapno(%rdi)
+	movq	TASK_thread_error_code(%rax), %rcx
+	movq	%rcx, SC_err(%rdi)
+	movq	TASK_thread_cr2(%rax), %rcx
+	movq	%rcx, SC_cr2(%rdi)
 	movq	TASK_blocked(%rax), %rax
 	movq	%rax, SC_oldmask(%rdi)
 	# fpstate stays NULL: this kernel saves no FPU/SSE state; sigreturn treats NULL as "none".

@@ -83,6 +83,9 @@
 .equ TASK_sighand,		240	# struct sighand_struct * (kernel/signal.S)
 .equ TASK_mm_def_flags,		248	# spare
 .equ TASK_ptrace,		256	# PT_PTRACED (1) when a tracer (strace, the debugger) is attached
+.equ TASK_thread_trap_nr,	264	# thread.trap_nr: vector of the last user fault (for sigcontext)
+.equ TASK_thread_error_code,	272	# thread.error_code: its error code
+.equ TASK_thread_cr2,		280	# thread.cr2: for a #PF, the address
 .equ TASK_STRUCT_SIZE,		4096
 
 # ---- struct thread_info: same offsets, Linux's names for asm -----------------------------------

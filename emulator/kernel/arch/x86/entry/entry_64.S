@@ -184,7 +184,11 @@ SYM_CODE_START \asmsym
 	call	error_entry			# GS, CR3, stack: returns the pt_regs to use
 	movq	%rax, %rsp
 	movq	%rsp, %rdi			# arg 1: regs
+	.if \has_error_code
 	movq	pt_regs_orig_ax(%rsp), %rsi	# arg 2: the error code
+	.else
+	xorl	%esi, %esi			# arg 2: none, so 0 (what reaches the sigcontext and oops)
+	.endif
 	movq	$-1, pt_regs_orig_ax(%rsp)	# not a system call: no restart on signal delivery
 	call	\cfunc
 	jmp	error_return

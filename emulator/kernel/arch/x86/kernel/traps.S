@@ -7,6 +7,7 @@
 
 .include "include/linux/linkage.h"
 .include "include/generated/asm-offsets.h"
+.include "include/asm/current.h"
 .include "include/asm/trapnr.h"
 .include "include/uapi/asm/signal.h"
 .include "include/uapi/asm-generic/siginfo.h"
@@ -39,8 +40,14 @@ str_simd:		.asciz "SIMD coprocessor error"
 SYM_FUNC_START_LOCAL do_error_trap
 	testb	$3, pt_regs_cs(%rdi)
 	jz	.Ltrap_in_kernel
-	# User mode: force_sig_fault(signr, sicode, address). The address is where it happened,
-	# except for SI_KERNEL signals, which carry none.
+	# User mode (do_trap): remember which trap and its error code -- the signal frame's
+	# sigcontext reports them (trapno, err), so a handler can tell a #GP from a #UD -- then
+	# force_sig_fault(signr, sicode, address). The address is where it happened, except for
+	# SI_KERNEL signals, which carry none.
+	GET_CURRENT %rax
+	movl	%ecx, %r10d
+	movq	%r10, TASK_thread_trap_nr(%rax)
+	movq	%rsi, TASK_thread_error_code(%rax)
 	movq	pt_regs_ip(%rdi), %rdx
 	cmpl	$SI_KERNEL, %r9d
 	jne	1f
@@ -98,6 +105,9 @@ SYM_FUNC_END \name
 SYM_FUNC_START exc_debug
 	testb	$3, pt_regs_cs(%rdi)
 	jz	1f
+	GET_CURRENT %rax			# send_sigtrap(): trapno 1, err 0 in the sigcontext
+	movq	$X86_TRAP_DB, TASK_thread_trap_nr(%rax)
+	movq	$0, TASK_thread_error_code(%rax)
 	movq	pt_regs_ip(%rdi), %rdx
 	movl	$SIGTRAP, %edi
 	movl	$TRAP_TRACE, %esi

@@ -6,6 +6,7 @@
 
 .include "include/linux/linkage.h"
 .include "include/generated/asm-offsets.h"
+.include "include/asm/current.h"
 .include "include/asm/processor-flags.h"
 .include "include/asm/cpufeatures.h"
 .include "include/asm/page_types.h"
@@ -65,6 +66,19 @@ SYM_FUNC_START exc_page_fault
 	call	page_fault_oops			# does not return
 
 .Luser_fault:
+	# set_signal_archinfo(): what the signal frame's sigcontext will say (trapno 14, err, cr2).
+	# A user access to a kernel address always reads as a protection fault, present or not,
+	# so the error code tells user space nothing about how the kernel is mapped.
+	GET_CURRENT %rax
+	movq	$X86_TRAP_PF, TASK_thread_trap_nr(%rax)
+	movq	%r12, %rcx
+	orq	$X86_PF_USER, %rcx
+	movq	$TASK_SIZE_MAX, %rdx
+	cmpq	%rdx, %r13
+	jb	2f
+	orq	$X86_PF_PROT, %rcx
+2:	movq	%rcx, TASK_thread_error_code(%rax)
+	movq	%r13, TASK_thread_cr2(%rax)
 	# __bad_area_nosemaphore(): SIGSEGV. A present page the access was not allowed on is
 	# SEGV_ACCERR; a missing page, or any kernel address, is SEGV_MAPERR.
 	movl	$SEGV_MAPERR, %esi
