@@ -988,19 +988,13 @@ export class RingstepSession extends DebugSession {
     return { scopes: scopes(this.store, t, frame.kind === 'frame' ? frame.ring : undefined) };
   }
 
-  /** the store generation (stop) in which an expired reference was last logged */
-  private expiredLogged = -1;
-
   private variables(args: Record<string, unknown>): DebugProtocol.VariablesResponse['body'] {
     const t = this.requireStopped();
     const ref = int(args, 'variablesReference');
     if (this.store.expired(ref)) {
       // VS Code asks again for references of the previous stop when a pane is (un)folded after a
-      // step; an error would pop up a toast. Their values are gone: answer with nothing.
-      if (this.expiredLogged !== this.store.generation) {
-        this.expiredLogged = this.store.generation;
-        this.console(`[ringstep] variables reference ${ref} is from an earlier stop (they expire when the program runs); answered with an empty list`);
-      }
+      // step, and when a step comes quickly after a stop; an error would pop up a toast. Their
+      // values are gone: answer with nothing, quietly (VS Code asks again for this stop's).
       return { variables: [] };
     }
     return { variables: variables(this.store, t, ref) };

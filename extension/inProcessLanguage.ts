@@ -70,6 +70,12 @@ export function startInProcessLanguageFeatures(selector: vscode.DocumentFilter[]
         return service.documentSymbols(doc.uri.toString()).map(convert);
       },
     }),
+    vscode.languages.registerFoldingRangeProvider(selector, {
+      provideFoldingRanges(doc) {
+        sync(doc);
+        return service.foldingRanges(doc.uri.toString()).map((f) => new vscode.FoldingRange(f.startLine, f.endLine, f.kind === 'comment' ? vscode.FoldingRangeKind.Comment : undefined));
+      },
+    }),
     vscode.languages.registerCompletionItemProvider(selector, {
       provideCompletionItems(doc, pos) {
         sync(doc);

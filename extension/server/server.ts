@@ -43,6 +43,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       definitionProvider: true,
       referencesProvider: true,
       documentSymbolProvider: true,
+      foldingRangeProvider: true,
       completionProvider: { triggerCharacters: ['%', '$', '.'] },
       inlayHintProvider: true,
     },
@@ -102,6 +103,7 @@ connection.onDocumentSymbol((p) => {
   });
   return service.documentSymbols(p.textDocument.uri).map(convert);
 });
+connection.onFoldingRanges((p) => service.foldingRanges(p.textDocument.uri));
 connection.onCompletion((p) => service.completion(p.textDocument.uri, p.position).map((c) => ({
   label: c.label, kind: COMPLETION_KIND[c.kind], detail: c.detail, insertText: c.insertText, filterText: c.filterText,
   sortText: c.sortText, documentation: c.documentation,

@@ -20,6 +20,8 @@ export interface DocumentSymbol { name: string; kind: SymbolKind; range: Range; 
 export type CompletionKind = 'keyword' | 'register' | 'directive' | 'label' | 'constant' | 'macro' | 'syscall';
 export interface CompletionItem { label: string; kind: CompletionKind; detail?: string; insertText?: string; filterText?: string; sortText?: string; documentation?: string }
 export interface InlayHint { position: Position; label: string; tooltip?: string }
+/** lines startLine..endLine fold to startLine */
+export interface FoldingRange { startLine: number; endLine: number; kind?: 'comment' }
 
 /**
  * Runs the emulator's assembler on one file and returns its diagnostics (any file). Injected so the
@@ -183,6 +185,58 @@ export class AsmLanguageService {
       });
     }
     return top.sort((a, b) => a.range.start.line - b.range.start.line);
+  }
+
+  /**
+   * Folding: .macro/.endm, .rept/.irp/.irpc/.endr and .if.../.endif blocks, each non-local label's
+   * section (to the line before the next one), and runs of three or more comment lines. Given by
+   * the service rather than as folding markers in the language configuration, because VS Code
+   * shows the text after a marker as a section header in the minimap (".if \\has_error_code").
+   */
+  foldingRanges(uri: string): FoldingRange[] {
+    const doc = this.docs.get(uri);
+    if (!doc) return [];
+    const m = doc.model;
+    const out: FoldingRange[] = [];
+    const add = (startLine: number, endLine: number, kind?: 'comment') => {
+      if (endLine > startLine) out.push(kind ? { startLine, endLine, kind } : { startLine, endLine });
+    };
+    const closes: Record<string, RegExp> = { '.endm': /^\.macro$/, '.endr': /^\.(rept|irp|irpc)$/, '.endif': /^\.if\w*$/ };
+    const open: { op: string; line: number }[] = [];
+    for (const s of m.statements) {
+      const op = s.op.toLowerCase();
+      if (op === '.macro' || op === '.rept' || op === '.irp' || op === '.irpc' || /^\.if\w*$/.test(op)) {
+        open.push({ op, line: s.line });
+        continue;
+      }
+      const opener = closes[op];
+      if (!opener) continue;
+      // the innermost block this closes (an unbalanced closer closes nothing)
+      for (let k = open.length - 1; k >= 0; k--) {
+        if (!opener.test(open[k].op)) continue;
+        add(open[k].line, s.line);
+        open.length = k;
+        break;
+      }
+    }
+    // label sections, ending before the next label and without trailing blank lines
+    const starts = m.definitions.filter((d) => d.kind === 'label' && !d.name.startsWith('.L') && !/^\d/.test(d.name)).map((d) => d.span.line).sort((a, b) => a - b);
+    for (let k = 0; k < starts.length; k++) {
+      let end = (k + 1 < starts.length ? starts[k + 1] : m.lines.length) - 1;
+      while (end > starts[k] && (m.lines[end] ?? '').trim() === '') end--;
+      add(starts[k], end);
+    }
+    // runs of whole-line comments
+    let run = -1;
+    for (let line = 0; line <= m.lines.length; line++) {
+      const isComment = line < m.lines.length && /^\s*(#|\/\/)/.test(m.lines[line]);
+      if (isComment && run < 0) run = line;
+      if (!isComment && run >= 0) {
+        if (line - run >= 3) add(run, line - 1, 'comment');
+        run = -1;
+      }
+    }
+    return out.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
   }
 
   /** A label followed by instructions (not data directives) is code. */

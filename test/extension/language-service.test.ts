@@ -102,6 +102,41 @@ describe('language service', () => {
     assert.deepEqual(hints, ['exit_group', 'openat', 'read', 'write', 'close']);
   });
 
+  test('folding: macro, repeat and conditional blocks, label sections, comment runs', () => {
+    const src = [
+      '# one', //                    0
+      '# two',
+      '# three',
+      '        .macro SAVE reg', //   3
+      '        .if 1',
+      '        pushq \\reg',
+      '        .else',
+      '        nop',
+      '        .endif', //            8
+      '        .endm', //             9
+      '        .text',
+      'first:', //                   11
+      '        .rept 2',
+      '        nop',
+      '        .endr', //             14
+      '        ret',
+      '',
+      'second:', //                  17
+      '        .endr', //             an unbalanced closer folds nothing
+      '        ret',
+    ].join('\n');
+    const s = new AsmLanguageService();
+    s.update('file:///fold.s', src);
+    assert.deepEqual(s.foldingRanges('file:///fold.s'), [
+      { startLine: 0, endLine: 2, kind: 'comment' },
+      { startLine: 3, endLine: 9 },
+      { startLine: 4, endLine: 8 },
+      { startLine: 11, endLine: 15 },
+      { startLine: 12, endLine: 14 },
+      { startLine: 17, endLine: 19 },
+    ]);
+  });
+
   test('completion offers mnemonics, registers, directives and syscall numbers', () => {
     const s = service();
     s.update('file:///c.s', '        mov\n        movl $re\n        movl %r\n        .se\n', '/c.s');

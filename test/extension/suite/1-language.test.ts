@@ -60,6 +60,11 @@ describe('language features (cat-hostname/cat.s)', function () {
     for (const n of ['_start', 'main', 'read_loop', 'done', 'SYS_read']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
   });
 
+  it('folds each label\'s section (from the language server, not folding markers)', async function () {
+    const ranges = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', doc.uri);
+    assert.ok(ranges.some((r) => r.start === findLine(doc, /^read_loop:/) && r.end > r.start), JSON.stringify(ranges));
+  });
+
   it('names each syscall in an inlay hint', async function () {
     const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0));
     const labels = hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')).trim());
