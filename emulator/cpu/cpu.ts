@@ -644,24 +644,9 @@ export class Cpu {
       // a plain instruction left nextRip unset
       if (d.plain) this.nextRip = d.next;
     } catch (e) {
-      this.current = null;
-      if (!(e instanceof CpuFault)) {
-        st.rip = d.insn.address;
-        st.retiredCount += done + i;
-        this.blockOutcome = { kind: 'internal', error: e };
-        return done + i;
-      }
-      st.rflags = flagsBefore;
-      if (this.trapping) {
-        st.rip = this.nextRip;
-        i++;
-      } else {
-        st.rip = d.insn.address;
-      }
-      st.retiredCount += done + i;
-      head.blockRuns += done + i;
-      this.blockOutcome = this.raise(e);
-      return done + i;
+      const retired = this.blockThrew(e, d, done + i, flagsBefore);
+      head.blockRuns += retired;
+      return retired;
     }
     st.retiredCount += done + i;
     head.blockRuns += done + i;
@@ -670,6 +655,32 @@ export class Cpu {
     this.blockOutcome = OK;
     if (i === n && head.blockOpen) head.blockGen = -1;
     return done + i;
+  }
+
+  /**
+   * Block entry `d` threw `e` with `retired` instructions of the block retired before it and
+   * RFLAGS `flagsBefore` when it began: settle RIP, RFLAGS and the retired count as step() does
+   * (a trap's instruction completed; a fault's did not) and offer the fault; returns the count.
+   */
+  private blockThrew(e: unknown, d: Decoded, retired: number, flagsBefore: number): number {
+    const st = this.st;
+    this.current = null;
+    if (!(e instanceof CpuFault)) {
+      st.rip = d.insn.address;
+      st.retiredCount += retired;
+      this.blockOutcome = { kind: 'internal', error: e };
+      return retired;
+    }
+    st.rflags = flagsBefore;
+    if (this.trapping) {
+      st.rip = this.nextRip;
+      retired++;
+    } else {
+      st.rip = d.insn.address;
+    }
+    st.retiredCount += retired;
+    this.blockOutcome = this.raise(e);
+    return retired;
   }
 
   /** runBlock for a compiled block: the same bookkeeping around the compiled function's run. */
@@ -682,26 +693,7 @@ export class Cpu {
     try {
       retired = compiled(this, st, budget);
     } catch (e) {
-      this.current = null;
-      let i = this.blockFaultIndex;
-      const done = this.blockFaultDone;
-      const d = block[i];
-      if (!(e instanceof CpuFault)) {
-        st.rip = d.insn.address;
-        st.retiredCount += done + i;
-        this.blockOutcome = { kind: 'internal', error: e };
-        return done + i;
-      }
-      st.rflags = this.blockFaultFlags;
-      if (this.trapping) {
-        st.rip = this.nextRip;
-        i++;
-      } else {
-        st.rip = d.insn.address;
-      }
-      st.retiredCount += done + i;
-      this.blockOutcome = this.raise(e);
-      return done + i;
+      return this.blockThrew(e, block[this.blockFaultIndex], this.blockFaultDone + this.blockFaultIndex, this.blockFaultFlags);
     }
     st.retiredCount += retired;
     st.rip = this.nextRip;
