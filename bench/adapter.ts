@@ -54,6 +54,22 @@ async function instructionsPerSecond(recording: boolean, total: number): Promise
   return { ips: total / seconds, bytesPerMillion };
 }
 
+/** Guest speed under Continue (no step goal, no data breakpoint, no breakpoint inside the loop):
+ *  the runner lets the machine run whole blocks and check only breakpoint addresses. Paused by a
+ *  timer after `ms`, as a user's pause would. */
+async function continueSpeed(ms: number): Promise<number> {
+  const m = bootedLoop();
+  const bps = new BreakpointManager();
+  bps.filters.set('user-fault', {});
+  const runner = new Runner(new Target(m), bps, () => undefined);
+  const before = m.cpu.retired;
+  const start = performance.now();
+  const timer = setTimeout(() => { runner.pauseRequested = true; }, ms);
+  await runner.runUntil();
+  clearTimeout(timer);
+  return Number(m.cpu.retired - before) / ((performance.now() - start) / 1000);
+}
+
 export async function run(): Promise<Record<string, number>> {
   const results: Record<string, number> = {};
 
@@ -93,6 +109,7 @@ export async function run(): Promise<Record<string, number>> {
   results['adapter.instructions_per_s_recording'] = rec.ips;
   results['adapter.recording_speed_ratio'] = rec.ips / plain.ips;
   results['adapter.bytes_per_million_recorded'] = rec.bytesPerMillion;
+  results['adapter.continue_instructions_per_s'] = await continueSpeed(1000);
   return results;
 }
 

@@ -4,6 +4,10 @@
 
 import { EvalContext, EvalError, evaluate, formatValue, isTrue } from './expressions';
 import { syscallNumber } from '../emulator/trace/syscalls';
+import type { BreakAddresses } from '../emulator/machine/api';
+
+/** generations of breakpoint address sets, unique across sessions (see BreakAddresses) */
+let nextAddressGeneration = 1;
 
 export interface AddressBreakpoint {
   id: number;
@@ -112,6 +116,12 @@ export class BreakpointManager {
   private instructionBreakpoints: AddressBreakpoint[] = [];
   dataBreakpoints: DataBreakpoint[] = [];
   private byAddress = new Map<bigint, AddressBreakpoint[]>();
+  private addressGeneration = nextAddressGeneration++;
+  /** the breakpoint addresses as the machine's runToAddresses takes them */
+  readonly addresses: BreakAddresses = ((m: BreakpointManager) => ({
+    has: (a: bigint) => m.byAddress.has(a),
+    get generation() { return m.addressGeneration; },
+  }))(this);
   /** exception filters that are on, with their parsed condition */
   filters = new Map<FilterId, { syscalls?: Set<number> }>();
 
@@ -144,6 +154,7 @@ export class BreakpointManager {
   }
 
   private rebuild(): void {
+    this.addressGeneration = nextAddressGeneration++;
     this.byAddress.clear();
     const all = [...[...this.lineBreakpoints.values()].flat(), ...this.functionBreakpoints, ...this.instructionBreakpoints];
     for (const bp of all) {

@@ -34,8 +34,18 @@ export class Runner {
   /** bumped to abandon whatever is running (disconnect, restart) */
   generation = 0;
   /** a catch point raised by a machine event during the current slice; a function is called once
-   *  the instruction has finished, when the state it describes is complete */
-  eventStop: Outcome | (() => Outcome) | undefined;
+   *  the instruction has finished, when the state it describes is complete. Setting one ends the
+   *  machine's current run after that instruction. */
+  get eventStop(): Outcome | (() => Outcome) | undefined {
+    return this.pendingEvent;
+  }
+  set eventStop(o: Outcome | (() => Outcome) | undefined) {
+    this.pendingEvent = o;
+    if (o !== undefined) this.t.machine.requestStop();
+  }
+  private pendingEvent: Outcome | (() => Outcome) | undefined;
+  /** a slice is running through machine.runToAddresses (see runUntil) */
+  private runningFast = false;
   /** true while re-executing an instruction that stepping back undid one too far: its output
    *  and catch points already happened once */
   replaying = false;
@@ -52,6 +62,11 @@ export class Runner {
   ) {
     this.ctx = t.evalContext();
     this.profiler = new SyscallProfiler(t.machine, () => this.replaying);
+    // A syscall opens the profiler, which must see every kernel instruction: a fast slice ends
+    // right after the SYSCALL, and the next one runs instruction by instruction.
+    t.machine.on((e) => {
+      if (this.runningFast && e.kind === 'ring' && e.how === 'syscall') t.machine.requestStop();
+    });
   }
 
   private readWatched = (addr: bigint, size: number): bigint | undefined => {
@@ -142,7 +157,16 @@ export class Runner {
       this.eventStop = undefined;
       pending = undefined;
       if (profiler.open) profiler.observe(m.cpu.rip); // run() asks shouldStop from the second instruction on
-      const r = m.run(SLICE, shouldStop);
+      // When breakpoint addresses are all there is to check (a plain continue, no data breakpoint,
+      // no syscall being profiled), the machine runs whole blocks and stops only at those addresses.
+      const fast = !goal && !profiler.open && this.bps.dataBreakpoints.length === 0 && !this.replaying;
+      this.runningFast = fast;
+      let r: StopReason;
+      try {
+        r = fast ? m.runToAddresses(SLICE, this.bps.addresses) : m.run(SLICE, shouldStop);
+      } finally {
+        this.runningFast = false;
+      }
       if (r.kind === 'budget') {
         if (this.eventStop) return this.takeEventStop();
         await yieldToEvents();
@@ -150,6 +174,11 @@ export class Runner {
       }
       if (r.kind === 'breakpoint') {
         if (pending) return pending;
+        if (fast) {
+          // at a breakpoint address: its condition, hit count or logpoint decides
+          const hit = this.bps.checkAddress(m.cpu.rip, ctx, this.log);
+          if (hit) return { kind: 'stop', reason: hit.reason, description: hit.description, hitBreakpointIds: hit.ids };
+        }
         continue;
       }
       if (this.eventStop) return this.takeEventStop();

@@ -100,6 +100,9 @@ interface Decoded {
   blockCompiled: CompiledBlock | undefined;
   /** instructions runBlock retired interpreting this block since it was built */
   blockRuns: number;
+  /** whether an address of BreakAddresses generation breakGen lies in the block (see run) */
+  blockHasBreak: boolean;
+  breakGen: number;
   /** a Straight instruction whose handler (an exec-fast.ts one, no RIP-relative operand) never
    *  reads cpu.nextRip: the block runner need not set it first */
   plain: boolean;
@@ -220,6 +223,13 @@ export interface CpuOptions {
 }
 
 const NO_IO: PortIO = { in: () => 0xffffffff, out: () => {} };
+
+/** Addresses Cpu.run stops before (a debugger's breakpoints). `generation` differs whenever the
+ *  set does, and no two sets share one: blocks cache whether they hold one of the addresses. */
+export interface BreakAddresses {
+  has(address: bigint): boolean;
+  readonly generation: number;
+}
 
 /** Remember that after `prev`, execution went on at `rip` with decode `d` (fall-through or taken). */
 function link(prev: Decoded, rip: bigint, d: Decoded): void {
@@ -413,15 +423,18 @@ export class Cpu {
   }
 
   /**
-   * Run until halt, an undelivered fault, `maxSteps` instructions, or the end of an instruction
-   * during which stopRequested was set (the caller clears it).
+   * Run until halt, an undelivered fault, `maxSteps` instructions, the end of an instruction
+   * during which stopRequested was set (the caller clears it), or -- with `breakAt` -- before an
+   * instruction at one of its addresses (never the first one: a run may start on a breakpoint).
+   * Blocks holding such an address are stepped instruction by instruction.
    */
-  run(maxSteps: number): { outcome: StepOutcome; steps: number } {
+  run(maxSteps: number, breakAt?: BreakAddresses): { outcome: StepOutcome; steps: number; breakpoint: boolean } {
     let steps = 0;
     let outcome: StepOutcome = OK;
     while (steps < maxSteps) {
+      if (breakAt !== undefined && steps > 0 && breakAt.has(this.st.rip)) return { outcome, steps, breakpoint: true };
       const head = this.blockHere();
-      if (head !== undefined && head.block!.length <= maxSteps - steps) {
+      if (head !== undefined && head.block!.length <= maxSteps - steps && (breakAt === undefined || !this.blockHasBreak(head, breakAt))) {
         steps += this.runBlock(head, maxSteps - steps);
         outcome = this.blockOutcome;
       } else {
@@ -430,7 +443,16 @@ export class Cpu {
       }
       if (outcome !== OK || this.stopRequested) break;
     }
-    return { outcome, steps };
+    return { outcome, steps, breakpoint: false };
+  }
+
+  /** Whether an instruction of `head`'s block is at one of `breakAt`'s addresses (cached). */
+  private blockHasBreak(head: Decoded, breakAt: BreakAddresses): boolean {
+    if (head.breakGen !== breakAt.generation) {
+      head.blockHasBreak = head.block!.some((d) => breakAt.has(d.insn.address));
+      head.breakGen = breakAt.generation;
+    }
+    return head.blockHasBreak;
   }
 
   /**
@@ -510,6 +532,7 @@ export class Cpu {
     head.blockGen = this.codeGen;
     head.blockCompiled = undefined;
     head.blockRuns = 0;
+    head.breakGen = -1;
     head.blockOpen = open;
     head.blockLoop = loop;
     head.blockLoopStart = loopStart;
@@ -783,7 +806,7 @@ export class Cpu {
     }
     const d: Decoded = {
       insn, exec, page, next: (rip + length) & MASK[8], gen: this.gen, fall: undefined, taken: undefined,
-      role: blockRole(insn, system), target: 0n, cc: insn.cond ?? 0, block: undefined, blockExec: undefined, blockSteps: undefined, blockCompiled: undefined, blockRuns: 0, blockGen: -1, blockOpen: false, blockLoop: -1, blockLoopStart: 0, blockFallLoop: false,
+      role: blockRole(insn, system), target: 0n, cc: insn.cond ?? 0, block: undefined, blockExec: undefined, blockSteps: undefined, blockCompiled: undefined, blockRuns: 0, blockHasBreak: false, breakGen: -1, blockGen: -1, blockOpen: false, blockLoop: -1, blockLoopStart: 0, blockFallLoop: false,
       plain: false,
     };
     d.plain = d.role === BlockRole.Straight && !system && exec !== HANDLERS[insn.op] && !insn.operands.some((o) => o.kind === 'mem' && o.base === RIP_BASE);

@@ -28,7 +28,7 @@
 // the CPU ran it alone or in a batch; undo() goes to position - 1.
 
 import type { AssembleOptions, LineEntry, LinkedImage, SourceFile, SymbolInfo } from '../asm/types';
-import { Cpu, type StepOutcome } from '../cpu/cpu';
+import { Cpu, type BreakAddresses, type StepOutcome } from '../cpu/cpu';
 import { Mmu } from '../cpu/mmu';
 import { CpuFault, CpuState, MSR, Segment, TableReg, Vec, VEC_NAMES } from '../cpu/state';
 import { System } from '../cpu/system';
@@ -309,6 +309,8 @@ class LineIndex {
 const EMPTY_IMAGE: LinkedImage = { entry: 0n, segments: [], symbols: [], lines: [] };
 
 export class RingstepMachine implements Machine {
+  /** requestStop() was called during the current run */
+  private hostStop = false;
   readonly cpu = new CpuState();
   readonly userImage: LinkedImage;
   readonly kernelImage: LinkedImage;
@@ -473,6 +475,7 @@ export class RingstepMachine implements Machine {
     this.shadowRareValid = false; // the caller may have changed the state since the last run
     // Forward without the per-instruction journal: undo() re-executes from a checkpoint instead.
     if (this.recording) this.clearJournal();
+    this.hostStop = false;
     if (!shouldStop) return this.runBatched(budget);
     const recording = this.recording;
     for (let i = 0; i < budget; i++) {
@@ -482,6 +485,19 @@ export class RingstepMachine implements Machine {
       if (r) return r;
     }
     return { kind: 'budget' };
+  }
+
+  runToAddresses(budget: number, addresses: BreakAddresses): StopReason {
+    if (this.final) return this.final;
+    this.shadowRareValid = false;
+    if (this.recording) this.clearJournal();
+    this.hostStop = false;
+    return this.runBatched(budget, addresses);
+  }
+
+  requestStop(): void {
+    this.hostStop = true;
+    this.core.stopRequested = true;
   }
 
   step(): StopReason | null {
@@ -505,19 +521,28 @@ export class RingstepMachine implements Machine {
    * ending early on anything that is not a plain retirement (halt, fault, a device's stop request).
    * Same instruction stream and the same stops as stepping one at a time.
    */
-  private runBatched(budget: number): StopReason {
+  private runBatched(budget: number, breakAt?: BreakAddresses): StopReason {
     let left = budget;
     const recording = this.recording;
+    let first = true;
     while (left > 0) {
       const limitLeft = this.maxInstructions - this.cpu.retiredCount;
       if (limitLeft <= 0) return this.stepOnce()!; // the limit stop
+      // (a batch after the first one may stop on its first instruction, as run()'s callback would)
+      if (breakAt !== undefined && !first && breakAt.has(this.cpu.rip)) return { kind: 'breakpoint', address: this.cpu.rip };
+      first = false;
       let n = Math.min(left, limitLeft);
       if (recording) n = Math.min(n, Math.max(1, this.nextCheckpointAt - this.position));
-      const { outcome, steps } = this.core.run(n);
+      const { outcome, steps, breakpoint } = this.core.run(n, breakAt);
       left -= steps;
       const r = this.afterStep(outcome);
       if (recording) this.afterForward();
       if (r) return r;
+      if (breakpoint) return { kind: 'breakpoint', address: this.cpu.rip };
+      if (this.hostStop) {
+        this.hostStop = false;
+        return { kind: 'budget' };
+      }
     }
     return { kind: 'budget' };
   }
