@@ -91,3 +91,22 @@ test('a syscall met during continue is profiled stage by stage as when stepping'
   assert.deepEqual(fast.profiles, slow.profiles);
   assert.equal(fast.m.cpu.retired, slow.m.cpu.retired);
 });
+
+test('after a recorded continue, stepping back lands where the step-by-step path lands', async () => {
+  const fast = session({ at: 'after' });
+  const slow = session();
+  fast.m.setRecording(true, 1_000_000);
+  slow.m.setRecording(true, 1_000_000);
+  assert.equal((await fast.runner.runUntil()).kind, 'stop');
+  const after = at(slow.m, 'after');
+  assert.deepEqual(await slow.runner.runUntil((rip) => rip === after), { kind: 'goal' });
+  for (let k = 0; k < 3; k++) {
+    assert.equal(fast.m.undo(), true);
+    assert.equal(slow.m.undo(), true);
+    assert.equal(fast.m.cpu.retired, slow.m.cpu.retired);
+    assert.equal(fast.m.cpu.rip, slow.m.cpu.rip);
+    assert.deepEqual([...fast.m.cpu.gpr], [...slow.m.cpu.gpr]);
+    assert.equal(fast.m.cpu.rflags, slow.m.cpu.rflags);
+  }
+  assert.equal(fast.m.cpu.rip, at(fast.m, 'loop') + 2n, 'back at addl, the 100000th pass');
+});
