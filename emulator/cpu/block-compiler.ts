@@ -7,8 +7,8 @@
 // call site of its own that only ever sees one handler, so V8's optimising compiler inlines the
 // handler, and the step kinds, loop bounds, jump targets and condition codes are constants in the
 // code. Semantics are runBlock's, entry for entry: the same RIP / nextRip / RFLAGS / retired count
-// at every exit and at a fault (the differential test in test/cpu/block-compiler.test.ts runs
-// guest programs both ways and compares the machines).
+// at every exit and at a fault (test/machine/compiled-blocks.test.ts runs guest programs both
+// ways, and natively, and compares).
 //
 // The generated source uses nothing from the guest but numbers we format ourselves (indices,
 // condition masks, counts), so no guest data can become code. Where code generation is not allowed
@@ -98,7 +98,7 @@ let codeGenerationAllowed = true;
 /** numbers the compiled blocks (see blockSource) */
 let serial = 0;
 
-/** Compile `shape`, or undefined where the host forbids generating code. */
+/** Compile `shape`; undefined where the host forbids generating code (the caller interprets). */
 export function compileBlock(shape: BlockShape): CompiledBlock | undefined {
   if (!codeGenerationAllowed) return undefined;
   const source = blockSource(shape, ++serial);
@@ -106,16 +106,15 @@ export function compileBlock(shape: BlockShape): CompiledBlock | undefined {
     const make = new Function('H', 'E', source) as (h: Handler[], e: BlockEntry[]) => CompiledBlock;
     return make(shape.execs, shape.entries);
   } catch (e) {
-    if (e instanceof EvalError) {
-      codeGenerationAllowed = false;
-      return undefined;
-    }
-    throw e;
+    // EvalError: the host's policy forbids code generation, so stop trying. Anything else would be
+    // a bug here; the block is interpreted instead (never an exception out of the CPU).
+    if (e instanceof EvalError) codeGenerationAllowed = false;
+    return undefined;
   }
 }
 
-/** The body of the factory: constants for each entry, then the block function. Exported for the
- *  tests (and for reading: it is the clearest statement of what runBlock does for one block). */
+/** The body of the factory: constants for each entry, then the block function. Exported so a
+ *  block's code can be printed when debugging the emulator (it reads as runBlock specialised). */
 export function blockSource(shape: BlockShape, id = 0): string {
   const { entries, kinds, loop, loopStart, fallLoop } = shape;
   const n = entries.length;
