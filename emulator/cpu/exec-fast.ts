@@ -459,31 +459,22 @@ function memoryForm(insn: Instruction, next: bigint): Handler | undefined {
     if (addr === undefined) return undefined;
     const dn = d.num * 2;
     const size = s.size;
-    if (insn.op === 'mov' ? d.size === 8 && size === 8 : d.size === 4 && size === 1) {
-      if (size === 8) {
-        return (cpu, i) => {
-          const nm = cpu.numMem, g = cpu.gpr32;
-          const a = nm === null ? -1 : addr(g);
-          if (a < 0) return generic(cpu, i);
-          nm!.readHalves(a, g, dn);
-        };
-      }
+    if (insn.op === 'mov' && d.size === 8 && size === 8) {
       return (cpu, i) => {
         const nm = cpu.numMem, g = cpu.gpr32;
         const a = nm === null ? -1 : addr(g);
         if (a < 0) return generic(cpu, i);
-        const v = nm!.readNumber(a, 1);
-        g[dn] = v;
-        g[dn + 1] = 0;
+        nm!.readHalves(a, g, dn);
       };
     }
-    if (insn.op === 'mov' && d.size === 4 && size === 4) {
+    // movzbl, and mov to a 32-bit register (which zeroes the upper half, as movzbl does)
+    if (insn.op === 'movzx' ? d.size === 4 && size === 1 : d.size === 4 && size === 4) {
+      const bytes = size as 1 | 4;
       return (cpu, i) => {
         const nm = cpu.numMem, g = cpu.gpr32;
         const a = nm === null ? -1 : addr(g);
         if (a < 0) return generic(cpu, i);
-        const v = nm!.readNumber(a, 4);
-        g[dn] = v;
+        g[dn] = nm!.readNumber(a, bytes);
         g[dn + 1] = 0;
       };
     }

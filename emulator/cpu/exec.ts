@@ -238,30 +238,24 @@ function bitTest(kind: BitOp): Handler {
   };
 }
 
-const bsfH: Handler = (cpu, insn) => {
-  const [d, s] = insn.operands;
-  const size = cpu.operandSize(d, insn);
-  const v = cpu.readOperand(s);
-  if (v === 0n) {
-    // destination unchanged (documented by AMD, done by Intel)
-    alu.writeFlags(cpu.state, alu.STATUS, F.ZF);
-    return;
-  }
-  alu.writeFlags(cpu.state, alu.STATUS, 0);
-  cpu.writeOperand(d, BigInt(alu.lowestBit(v)) & MASK[size]);
-};
+/** BSF/BSR: the index of the lowest/highest set bit. A zero source sets ZF and leaves the
+ *  destination unchanged (documented by AMD, done by Intel). */
+function bitScan(find: (v: bigint) => number): Handler {
+  return (cpu, insn) => {
+    const [d, s] = insn.operands;
+    const size = cpu.operandSize(d, insn);
+    const v = cpu.readOperand(s);
+    if (v === 0n) {
+      alu.writeFlags(cpu.state, alu.STATUS, F.ZF);
+      return;
+    }
+    alu.writeFlags(cpu.state, alu.STATUS, 0);
+    cpu.writeOperand(d, BigInt(find(v)) & MASK[size]);
+  };
+}
 
-const bsrH: Handler = (cpu, insn) => {
-  const [d, s] = insn.operands;
-  const size = cpu.operandSize(d, insn);
-  const v = cpu.readOperand(s);
-  if (v === 0n) {
-    alu.writeFlags(cpu.state, alu.STATUS, F.ZF);
-    return;
-  }
-  alu.writeFlags(cpu.state, alu.STATUS, 0);
-  cpu.writeOperand(d, BigInt(alu.highestBit(v)) & MASK[size]);
-};
+const bsfH = bitScan(alu.lowestBit);
+const bsrH = bitScan(alu.highestBit);
 
 function countBits(kind: 'tzcnt' | 'lzcnt'): Handler {
   return (cpu, insn) => {

@@ -246,23 +246,32 @@ const CHECKPOINT_BYTES = 1024;
 /** MSRs that live in CpuState fields (restored with the register file), not in state.msr. */
 const MSRS_IN_REGS = new Set<number>([MSR.EFER, MSR.FS_BASE, MSR.GS_BASE]);
 
+/** Orders by address (bigint), for sort(). */
+const byAddress = (a: { address: bigint }, b: { address: bigint }): number => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
+
+/** Index of the last entry of `list` (sorted by address) at or below `addr`, or -1. */
+function lastAtOrBelow(list: { address: bigint }[], addr: bigint): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].address <= addr) (best = mid), (lo = mid + 1);
+    else hi = mid - 1;
+  }
+  return best;
+}
+
 class SortedSymbols {
   private list: SymbolInfo[];
   constructor(images: LinkedImage[]) {
     this.list = images
       .flatMap((i) => i.symbols)
       .filter((s) => (s.type === 'func' || s.type === 'object' || s.type === 'notype') && s.section !== '*ABS*' && s.section !== '*UND*' && s.name !== '')
-      .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+      .sort(byAddress);
   }
   at(addr: bigint): { symbol: SymbolInfo; offset: number } | undefined {
-    let lo = 0;
-    let hi = this.list.length - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.list[mid].address <= addr) (best = mid), (lo = mid + 1);
-      else hi = mid - 1;
-    }
+    const best = lastAtOrBelow(this.list, addr);
     if (best < 0) return undefined;
     // Prefer a sized symbol that covers addr; else the nearest label at or below it (same 1 MiB).
     for (let i = best; i >= 0 && i > best - 8; i--) {
@@ -279,7 +288,7 @@ class LineIndex {
   private list: LineEntry[];
   private byLine = new Map<string, bigint[]>();
   constructor(images: LinkedImage[]) {
-    this.list = images.flatMap((i) => i.lines).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    this.list = images.flatMap((i) => i.lines).sort(byAddress);
     for (const l of this.list) {
       if (!l.isCode) continue;
       const k = `${l.file}\0${l.line}`;
@@ -289,14 +298,7 @@ class LineIndex {
     }
   }
   at(addr: bigint): LineEntry | undefined {
-    let lo = 0;
-    let hi = this.list.length - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.list[mid].address <= addr) (best = mid), (lo = mid + 1);
-      else hi = mid - 1;
-    }
+    const best = lastAtOrBelow(this.list, addr);
     if (best < 0) return undefined;
     const l = this.list[best];
     return addr < l.address + BigInt(Math.max(1, l.length)) ? l : undefined;
