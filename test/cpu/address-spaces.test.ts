@@ -9,24 +9,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Cpu } from '../../emulator/cpu/cpu';
 import { CpuFault, CpuState, SEG_CS, SEG_SS, Vec, type LinearMemory, type Size } from '../../emulator/cpu/state';
 import type { CodeWatchingMemory, SystemOps } from '../../emulator/cpu/system-ops';
 import type { Instruction } from '../../emulator/isa/types';
+import { gnuAsFlat } from './gnu-as';
 
-const work = join(process.cwd(), '.tmp', 'cpu', 'spaces');
-mkdirSync(work, { recursive: true });
-
-function assemble(src: string, name: string): Uint8Array {
-  const base = join(work, `${name}_${process.pid}`);
-  writeFileSync(base + '.s', src + '\n');
-  execFileSync('as', ['--64', '-o', base + '.o', base + '.s']);
-  execFileSync('objcopy', ['-O', 'binary', '-j', '.text', base + '.o', base + '.bin']);
-  return new Uint8Array(readFileSync(base + '.bin'));
-}
+const assemble = (src: string, name: string): Uint8Array => gnuAsFlat('spaces', name, src);
 
 /** Physical frames and two page tables (linear page number -> frame index); CR3 picks one. */
 class TwoSpaces implements LinearMemory, CodeWatchingMemory {

@@ -11,19 +11,12 @@ import { join } from 'node:path';
 import { createBareMetal, runBareMetal } from '../../emulator/cpu/baremetal';
 import { Vec, F, MSR } from '../../emulator/cpu/state';
 import { cpuidLeaf } from '../../emulator/cpu/exec';
+import { gnuAsFlat } from './gnu-as';
 
 const work = join(process.cwd(), '.tmp', 'cpu', 'unit');
 mkdirSync(work, { recursive: true });
-let counter = 0;
-
 /** Assemble AT&T source with GNU as and return the flat .text bytes. */
-function assemble(src: string): Uint8Array {
-  const base = join(work, `t${process.pid}_${counter++}`);
-  writeFileSync(base + '.s', src + '\n');
-  execFileSync('as', ['--64', '-o', base + '.o', base + '.s']);
-  execFileSync('objcopy', ['-O', 'binary', '-j', '.text', base + '.o', base + '.bin']);
-  return new Uint8Array(readFileSync(base + '.bin'));
-}
+const assemble = (src: string): Uint8Array => gnuAsFlat('unit', 't', src);
 
 const BASE = 0x401000n;
 const DATA = 0x600000n;

@@ -10,24 +10,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createBareMetal } from '../../emulator/cpu/baremetal';
 import type { Cpu } from '../../emulator/cpu/cpu';
 import { flagUse, specialize } from '../../emulator/cpu/exec-fast';
 import { decode } from '../../emulator/isa/decode';
+import { gnuAsFlat } from './gnu-as';
 
-const work = join(process.cwd(), '.tmp', 'cpu', 'liveness');
-mkdirSync(work, { recursive: true });
-
-function assemble(src: string, name: string): Uint8Array {
-  const base = join(work, `${name}_${process.pid}`);
-  writeFileSync(base + '.s', src + '\n');
-  execFileSync('as', ['--64', '-o', base + '.o', base + '.s']);
-  execFileSync('objcopy', ['-O', 'binary', '-j', '.text', base + '.o', base + '.bin']);
-  return new Uint8Array(readFileSync(base + '.bin'));
-}
+const assemble = (src: string, name: string): Uint8Array => gnuAsFlat('liveness', name, src);
 
 /** Deterministic pseudo-random numbers (the test must not change between runs). */
 function generator(seed: number) {

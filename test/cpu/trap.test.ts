@@ -7,29 +7,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { createBareMetal } from '../../emulator/cpu/baremetal';
 import { Cpu } from '../../emulator/cpu/cpu';
 import { CpuFault, CpuState, F, SEG_CS, SEG_SS, Vec, type LinearMemory, type Size } from '../../emulator/cpu/state';
 import { machineFor, sym, u64At } from '../machine/helpers';
+import { gnuAs as gnuAsIn, gnuAsFlat } from './gnu-as';
 
-const work = join(process.cwd(), '.tmp', 'cpu', 'trap');
-mkdirSync(work, { recursive: true });
-
-function gnuAs(name: string, src: string): string {
-  const base = join(work, `${name}_${process.pid}`);
-  writeFileSync(base + '.s', src + '\n');
-  execFileSync('as', ['--64', '-o', base + '.o', base + '.s']);
-  return base;
-}
-
+const gnuAs = (name: string, src: string): string => gnuAsIn('trap', name, src);
 /** Flat .text bytes of `src`. */
-function flat(name: string, src: string): Uint8Array {
-  const base = gnuAs(name, src);
-  execFileSync('objcopy', ['-O', 'binary', '-j', '.text', base + '.o', base + '.bin']);
-  return new Uint8Array(readFileSync(base + '.bin'));
-}
+const flat = (name: string, src: string): Uint8Array => gnuAsFlat('trap', name, src);
 
 // Stepped code: POPF sets TF (no trap after it), ordinary instructions and a taken jump trap after
 // themselves, POPF clearing TF still traps (it began with TF set), then nothing traps.
@@ -104,11 +91,12 @@ function offsets(bytes: Uint8Array): bigint[] {
 }
 
 let nativeElf: Uint8Array | undefined;
+let nativePath = '';
 function nativeProgram(): Uint8Array {
   if (!nativeElf) {
-    const base = gnuAs('native', NATIVE);
-    execFileSync('ld', ['-static', '-nostdlib', '-o', base, base + '.o']);
-    nativeElf = new Uint8Array(readFileSync(base));
+    nativePath = gnuAs('native', NATIVE);
+    execFileSync('ld', ['-static', '-nostdlib', '-o', nativePath, nativePath + '.o']);
+    nativeElf = new Uint8Array(readFileSync(nativePath));
   }
   return nativeElf;
 }
@@ -117,7 +105,7 @@ let nativeOffsets: bigint[] | undefined;
 function hostTraps(): bigint[] {
   if (!nativeOffsets) {
     nativeProgram();
-    const r = spawnSync(join(work, `native_${process.pid}`));
+    const r = spawnSync(nativePath);
     assert.equal(r.status, 0);
     nativeOffsets = offsets(new Uint8Array(r.stdout));
   }

@@ -4,11 +4,7 @@
 // the oracle for each program.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { machineFor, userElf, work, sortKeys } from './helpers';
-import type { RingstepMachine } from '../../emulator/machine/machine-core';
+import { runNative, sameInAllModes, userElf, sortKeys } from './helpers';
 
 // A block starting at `outer` runs into `inner`, whose jmp goes back to an entry in the middle of
 // that block (insertion sort of 64 keys, as bench/programs/sort.s does).
@@ -117,34 +113,14 @@ fib: cmpl $2, %edi
   ret
 `;
 
-function outcome(m: RingstepMachine, how: 'batched' | 'stepwise' | number) {
-  let stop;
-  if (how === 'batched') stop = m.run(1_000_000);
-  else if (how === 'stepwise') stop = m.run(1_000_000, () => false);
-  else for (;;) if ((stop = m.run(how)).kind !== 'budget') break;
-  return { stop, retired: m.cpu.retired, gpr: [...m.cpu.gpr], rip: m.cpu.rip, rflags: m.cpu.rflags, cpl: m.cpu.cpl };
-}
-
-function nativeStatus(name: string, body: string): number | null {
-  const exe = join(work, `${name}-native.out`);
-  writeFileSync(exe, userElf(`${name}-native`, body));
-  chmodSync(exe, 0o755);
-  return spawnSync(exe).status;
-}
-
-function sameInAllModes(name: string, body: string) {
-  const reference = outcome(machineFor(name, body), 'stepwise');
-  assert.deepEqual(outcome(machineFor(name, body), 'batched'), reference);
-  // budgets that end inside blocks and inside loop passes
-  for (const slice of [1, 5, 9, 13, 64, 65]) assert.deepEqual(outcome(machineFor(name, body), slice), reference, `budget ${slice}`);
-  return reference;
-}
+// budgets that end inside blocks and inside loop passes
+const SLICES = [1, 5, 9, 13, 64, 65];
 
 for (const [name, body] of [['loop-inside', LOOP_INSIDE_BLOCK], ['entered-middle', ENTERED_IN_MIDDLE], ['smc-loop', SMC_IN_LOOP], ['calls-stack', CALLS_AND_STACK]] as const) {
   test(`${name}: every mode retires the same stream and exits as on the host CPU`, () => {
-    const status = nativeStatus(name, body);
+    const status = runNative(name, userElf(`${name}-native`, body)).status;
     assert.equal(typeof status, 'number');
-    const r = sameInAllModes(name, body);
+    const r = sameInAllModes(name, body, SLICES);
     assert.deepEqual(r.stop, { kind: 'exited', status });
   });
 }

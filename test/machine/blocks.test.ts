@@ -5,11 +5,7 @@
 // (its exit status is the oracle).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { machineFor, userElf, work } from './helpers';
-import type { RingstepMachine } from '../../emulator/machine/machine-core';
+import { runNative, sameInAllModes, userElf } from './helpers';
 
 // Each pass rewrites the immediate of the instruction right after the store (same block), so the
 // sum is 5+4+3+2+1 only when the write is seen by the very next instruction.
@@ -71,13 +67,6 @@ bump:
   ret
 `;
 
-function outcome(m: RingstepMachine, how: 'batched' | 'stepwise' | number) {
-  let stop;
-  if (how === 'batched') stop = m.run(1_000_000);
-  else if (how === 'stepwise') stop = m.run(1_000_000, () => false);
-  else for (;;) if ((stop = m.run(how)).kind !== 'budget') break;
-  return { stop, retired: m.cpu.retired, gpr: [...m.cpu.gpr], rip: m.cpu.rip, rflags: m.cpu.rflags, cpl: m.cpu.cpl };
-}
 
 // A tight loop (a block that jumps back to its own head) then a loop ending in an unconditional
 // jump back to its head.
@@ -99,40 +88,31 @@ const TIGHT_LOOPS = `
   syscall
 `;
 
-function sameInAllModes(name: string, body: string) {
-  const reference = outcome(machineFor(name, body), 'stepwise');
-  assert.deepEqual(outcome(machineFor(name, body), 'batched'), reference);
-  // budgets that end inside blocks and inside passes of a self-looping block
-  for (const slice of [3, 7, 100]) assert.deepEqual(outcome(machineFor(name, body), slice), reference);
-  return reference;
-}
+// budgets that end inside blocks and inside passes of a self-looping block
+const SLICES = [3, 7, 100];
 
 test('self-modifying code inside a block: every mode sees the write, as the host CPU does', () => {
-  const exe = join(work, 'smc-native.out');
-  writeFileSync(exe, userElf('smc-native', SELF_MODIFYING));
-  chmodSync(exe, 0o755);
-  const native = spawnSync(exe);
-  assert.equal(native.status, 15);
-  const r = sameInAllModes('smc', SELF_MODIFYING);
+  assert.equal(runNative('smc', userElf('smc-native', SELF_MODIFYING)).status, 15);
+  const r = sameInAllModes('smc', SELF_MODIFYING, SLICES);
   assert.deepEqual(r.stop, { kind: 'exited', status: 15 });
 });
 
 test('a page fault in the middle of a block stops at the same instruction in every mode', () => {
-  const r = sameInAllModes('pf-mid', FAULT_MID_BLOCK);
+  const r = sameInAllModes('pf-mid', FAULT_MID_BLOCK, SLICES);
   assert.notEqual((r.stop as { kind: string }).kind, 'budget');
 });
 
 test('a divide error in the middle of a block stops at the same instruction in every mode', () => {
-  const r = sameInAllModes('de-mid', DIVIDE_MID_BLOCK);
+  const r = sameInAllModes('de-mid', DIVIDE_MID_BLOCK, SLICES);
   assert.notEqual((r.stop as { kind: string }).kind, 'budget');
 });
 
 test('loops with calls and conditional skips retire the same stream in every mode', () => {
-  const r = sameInAllModes('loop-calls', LOOP_WITH_CALLS);
+  const r = sameInAllModes('loop-calls', LOOP_WITH_CALLS, SLICES);
   assert.deepEqual(r.stop, { kind: 'exited', status: (300 + 150 * 3) & 0x7f });
 });
 
 test('self-looping blocks stop exactly at every budget', () => {
-  const r = sameInAllModes('tight', TIGHT_LOOPS);
+  const r = sameInAllModes('tight', TIGHT_LOOPS, SLICES);
   assert.deepEqual(r.stop, { kind: 'exited', status: (3000 + (77 * 78) / 2) & 0x7f });
 });

@@ -10,10 +10,7 @@
 // Each test also checks that blocks were really compiled.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildElf, work } from './helpers';
+import { buildElf, runNative } from './helpers';
 import { createMachine } from '../../emulator/machine/machine';
 import type { RingstepMachine } from '../../emulator/machine/machine-core';
 import type { LinkedImage } from '../../emulator/asm/types';
@@ -176,18 +173,11 @@ function lockstep(name: string, elf: Uint8Array, seed: number | { every: number 
   }
 }
 
-function native(name: string, elf: Uint8Array) {
-  const exe = join(work, name, 'native');
-  writeFileSync(exe, elf);
-  chmodSync(exe, 0o755);
-  return spawnSync(exe);
-}
-
 for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
   test(`random looping program ${seed}: compiled blocks print what the host CPU prints and step as the interpreter does`, () => {
     const name = `jit-${seed}`;
     const elf = buildElf(name, randomProgram(seed * 7919));
-    const host = native(name, elf);
+    const host = runNative(name, elf);
     assert.equal(host.status, 0, `native run: ${host.stderr}`);
     const { stop, out } = lockstep(name, elf, seed);
     assert.deepEqual(stop, { kind: 'exited', status: 0 });
@@ -259,7 +249,7 @@ _start:
 
 test('a page fault in the middle of a compiled loop stops where the interpreter stops; the host agrees it is SIGSEGV', () => {
   const elf = buildElf('jit-walk', WALK_OFF_THE_END);
-  assert.equal(native('jit-walk', elf).signal, 'SIGSEGV');
+  assert.equal(runNative('jit-walk', elf).signal, 'SIGSEGV');
   // slices of 50: the loop is entered again each slice, so it is compiled early
   const { stop } = lockstep('jit-walk', elf, { every: 50 });
   assert.deepEqual(stop, { kind: 'exited', status: 128 + 11, signal: 'SIGSEGV' });
@@ -267,7 +257,7 @@ test('a page fault in the middle of a compiled loop stops where the interpreter 
 
 test('a compiled loop that writes into its own code sees the write at the next instruction, as on the host CPU', () => {
   const elf = buildElf('jit-smc', PATCH_IN_LAST_PASS);
-  const host = native('jit-smc', elf);
+  const host = runNative('jit-smc', elf);
   assert.equal(host.status, (299 * 0x11111111 + 1) & 0x7f);
   for (const slices of [12, { every: 1000 }]) {
     const { stop } = lockstep('jit-smc', elf, slices);
@@ -277,7 +267,7 @@ test('a compiled loop that writes into its own code sees the write at the next i
 
 test('a divide error in the middle of a compiled loop stops where the interpreter stops; the host agrees it is SIGFPE', () => {
   const elf = buildElf('jit-div', DIVIDE_IN_LOOP);
-  assert.equal(native('jit-div', elf).signal, 'SIGFPE');
+  assert.equal(runNative('jit-div', elf).signal, 'SIGFPE');
   const { stop } = lockstep('jit-div', elf, { every: 50 });
   assert.deepEqual(stop, { kind: 'exited', status: 128 + 8, signal: 'SIGFPE' });
 });

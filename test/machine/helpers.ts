@@ -1,7 +1,8 @@
 // Shared by the machine tests: build the ring-0 fixture kernel and user programs with GNU as + ld
 // (an oracle toolchain nobody here wrote) and boot them on the machine core.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { readElf } from '../../emulator/machine/elf';
@@ -95,4 +96,30 @@ place: movq %rax, (%rsi,%rdx,8)
   incl %ecx
   jmp outer
 `;
+}
+
+/** Run an ELF on the host CPU and kernel (the oracle): its status, signal, stdout and stderr. */
+export function runNative(name: string, elf: Uint8Array): SpawnSyncReturns<Buffer> {
+  const exe = join(work, `${name}-native.out`);
+  writeFileSync(exe, elf);
+  chmodSync(exe, 0o755);
+  return spawnSync(exe);
+}
+
+/** Run to the end, batched (`run` without a callback), instruction by instruction (a callback
+ *  that never stops), or in slices of a given budget; then the stop and the CPU's state. */
+export function runOutcome(m: RingstepMachine, how: 'batched' | 'stepwise' | number) {
+  let stop;
+  if (how === 'batched') stop = m.run(1_000_000);
+  else if (how === 'stepwise') stop = m.run(1_000_000, () => false);
+  else for (;;) if ((stop = m.run(how)).kind !== 'budget') break;
+  return { stop, retired: m.cpu.retired, gpr: [...m.cpu.gpr], rip: m.cpu.rip, rflags: m.cpu.rflags, cpl: m.cpu.cpl };
+}
+
+/** The user program `body` ends the same way batched and in each slice size as stepwise. */
+export function sameInAllModes(name: string, body: string, slices: number[]) {
+  const reference = runOutcome(machineFor(name, body), 'stepwise');
+  assert.deepEqual(runOutcome(machineFor(name, body), 'batched'), reference);
+  for (const slice of slices) assert.deepEqual(runOutcome(machineFor(name, body), slice), reference, `budget ${slice}`);
+  return reference;
 }

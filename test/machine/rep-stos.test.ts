@@ -6,10 +6,7 @@
 // must be equal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildElf, work } from './helpers';
+import { buildElf, runNative } from './helpers';
 import { createMachine } from '../../emulator/machine/machine';
 
 const FILL_INTO_A_HOLE = `
@@ -71,10 +68,7 @@ buf: .zero 8192
 
 test('rep stosb across a page boundary into a hole faults with the RDI and RCX the host CPU reports', () => {
   const elf = buildElf('rep-stos-hole', FILL_INTO_A_HOLE);
-  const exe = join(work, 'rep-stos-hole', 'native');
-  writeFileSync(exe, elf);
-  chmodSync(exe, 0o755);
-  const host = spawnSync(exe);
+  const host = runNative('rep-stos-hole', elf);
   assert.equal(host.status, 0, String(host.stderr));
   const m = createMachine({ program: { kind: 'elf', name: 'rep-stos-hole', bytes: elf } });
   const out: number[] = [];
